@@ -1,0 +1,263 @@
+"""Stage 4: RLEF's turn-level returns and advantages, the geometric-mean KL, the masks, the value
+positions, the ratio-1 check, a fast learning test with a synthetic reward, and a smoke run."""
+
+import contextlib
+import copy
+import importlib
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+import torch
+
+ppo = importlib.import_module("04_ppo")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tiny_policy(vocab=16, seed=0):
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(seed)
+    cfg = LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, pad_token_id=0, bos_token_id=1, eos_token_id=2)
+    return ppo.disable_dropout(LlamaForCausalLM(cfg))
+
+
+def episode(turns):
+    """turns: list of (prompt_ids, response_ids, task_reward); logprobs are filler."""
+    return {"turns": [{"prompt_ids": p, "response_ids": r, "reward": w, "logprobs": [-1.0] * len(r)} for p, r, w in turns],
+            "reward": sum(w for _, _, w in turns), "passed_all": False, "passed_public": False}
+
+
+EPISODES = [
+    episode([([1, 3, 4], [5, 6], -0.2), ([7, 8], [9], 0.0), ([10], [11, 12, 13], -1.0)]),
+    episode([([1, 3], [5, 6, 7], 1.0)]),
+    episode([([1, 4, 4, 4], [9, 9], 0.0), ([7], [5], 1.0)]),
+]
+
+
+def test_build_batch_masks_and_value_positions():
+    b = ppo.build_batch(EPISODES, pad_id=0, device=torch.device("cpu"))
+    ids, act = b["ids"], b["act"]
+    for i, ep in enumerate(EPISODES):
+        seq = [x for t in ep["turns"] for x in t["prompt_ids"] + t["response_ids"]]
+        assert ids[i, :len(seq)].tolist() == seq
+        # the tokens marked as actions are exactly the response tokens, in order
+        responses = [x for t in ep["turns"] for x in t["response_ids"]]
+        assert ids[i, 1:][act[i]].tolist() == responses
+        # V is read at the last prompt token right before each response
+        pos = 0
+        for t, turn in enumerate(ep["turns"]):
+            pos += len(turn["prompt_ids"])
+            assert b["value_pos"][i, t].item() == pos - 1
+            assert ids[i, pos - 1].item() == turn["prompt_ids"][-1]
+            pos += len(turn["response_ids"])
+    assert b["turn_mask"].tolist() == [[True] * 3, [True, False, False], [True, True, False]]
+    assert len(b["sampler_logp"]) == int(act.sum())
+
+
+def brute_force_returns(rewards, kls, beta):
+    out = []
+    for t in range(len(rewards)):
+        out.append(sum(rewards[i] - beta * kls[i] for i in range(t, len(rewards))))
+    return out
+
+
+def test_turn_returns_match_brute_force():
+    gen = random.Random(0)
+    for _ in range(50):
+        B, T = gen.randint(1, 5), gen.randint(1, 4)
+        lengths = [gen.randint(1, T) for _ in range(B)]
+        mask = torch.tensor([[t < n for t in range(T)] for n in lengths])
+        r = torch.tensor([[gen.choice([-1.0, -0.2, 0.0, 1.0]) for _ in range(T)] for _ in range(B)]) * mask
+        kl = torch.randn(B, T) * mask
+        G = ppo.turn_returns(r, kl, mask, kl_coef=0.05)
+        for b in range(B):
+            n = lengths[b]
+            expect = brute_force_returns(r[b, :n].tolist(), kl[b, :n].tolist(), 0.05)
+            assert torch.allclose(G[b, :n], torch.tensor(expect), atol=1e-6)
+            assert (G[b, n:] == 0).all()
+
+
+def test_geometric_mean_kl_zero_for_identical_models_and_exact_otherwise():
+    policy = tiny_policy()
+    ref = copy.deepcopy(policy)
+    b = ppo.build_batch(EPISODES, pad_id=0, device=torch.device("cpu"))
+    with torch.no_grad():
+        lp, lr = ppo.token_logprobs(policy, b, 1.0), ppo.token_logprobs(ref, b, 1.0)
+    assert ppo.per_turn_mean(lp - lr, b).abs().max().item() == 0.0
+    other = tiny_policy(seed=1)
+    with torch.no_grad():
+        lo = ppo.token_logprobs(other, b, 1.0)
+        kl = ppo.per_turn_mean(lp - lo, b)
+        # direct computation: full forward, log-softmax, mean over each turn's response tokens
+        for i, ep in enumerate(EPISODES):
+            seq = torch.tensor([[x for t in ep["turns"] for x in t["prompt_ids"] + t["response_ids"]]])
+            a = torch.log_softmax(policy(seq).logits.float(), -1)[0]
+            c = torch.log_softmax(other(seq).logits.float(), -1)[0]
+            pos = 0
+            for t, turn in enumerate(ep["turns"]):
+                pos += len(turn["prompt_ids"])
+                diffs = [a[pos + j - 1, x] - c[pos + j - 1, x] for j, x in enumerate(turn["response_ids"])]
+                assert abs(kl[i, t].item() - torch.stack(diffs).mean().item()) < 1e-5
+                pos += len(turn["response_ids"])
+
+
+def test_value_read_at_turn_prompt_end():
+    policy = tiny_policy()
+    value = ppo.make_value_model(policy)
+    b = ppo.build_batch(EPISODES, pad_id=0, device=torch.device("cpu"))
+    with torch.no_grad():
+        v = ppo.turn_values(value, b)
+        for i, ep in enumerate(EPISODES):
+            seq = torch.tensor([[x for t in ep["turns"] for x in t["prompt_ids"] + t["response_ids"]]])
+            full = value(seq).logits[0, :, 0]
+            for t in range(len(ep["turns"])):
+                assert abs(v[i, t].item() - full[b["value_pos"][i, t]].item()) < 1e-5
+    assert (v[~b["turn_mask"]] == 0).all()
+    # the value trunk is a copy of the policy trunk; the scalar head is new
+    assert torch.equal(value.model.embed_tokens.weight, policy.model.embed_tokens.weight)
+
+
+def make_cfg(**kw):
+    cfg = ppo.Config(minibatches=2, micro_batch=2, lr=1e-2, value_lr=1e-2, warmup_steps=1, temperature=1.0)
+    for k, v in kw.items():
+        setattr(cfg, k, v)
+    return cfg
+
+
+def make_optim(policy, value, cfg):
+    opt_pi = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt_v = torch.optim.AdamW(value.parameters(), lr=cfg.value_lr, weight_decay=cfg.weight_decay)
+    const = lambda s: 1.0  # noqa: E731
+    return opt_pi, opt_v, torch.optim.lr_scheduler.LambdaLR(opt_pi, const), torch.optim.lr_scheduler.LambdaLR(opt_v, const)
+
+
+def sample_episodes(policy, n, prompt=(1, 3, 4), length=3, gen=None):
+    """Single-turn episodes from the tiny policy; task reward +1 when the first token is even."""
+    eps = []
+    with torch.no_grad():
+        for _ in range(n):
+            ids, resp, lps = list(prompt), [], []
+            for _ in range(length):
+                logp = torch.log_softmax(policy(torch.tensor([ids])).logits[0, -1].float(), -1)
+                tok = int(torch.multinomial(logp.exp(), 1, generator=gen))
+                resp.append(tok), lps.append(float(logp[tok])), ids.append(tok)
+            r = 1.0 if resp[0] % 2 == 0 else -1.0
+            eps.append({"turns": [{"prompt_ids": list(prompt), "response_ids": resp, "logprobs": lps, "reward": r}],
+                        "reward": r, "passed_all": r > 0, "passed_public": r > 0})
+    return eps
+
+
+def test_ratio_is_one_on_first_minibatch_and_prompt_tokens_get_no_gradient():
+    policy = tiny_policy()
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy)
+    cfg = make_cfg()
+    eps = sample_episodes(policy, 8, gen=torch.Generator().manual_seed(0))
+    m = ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+    assert m["first_approx_kl"] == 0.0 and m["first_clipfrac"] == 0.0
+    assert m["approx_kl"] > 0  # later minibatches see the updated policy
+    # a prompt token's own log-prob never enters the loss: only response positions are selected
+    b = ppo.build_batch(eps, 0, torch.device("cpu"))
+    assert int(b["act"].sum()) == sum(len(e["turns"][0]["response_ids"]) for e in eps)
+
+
+def test_ratio_check_fails_loudly_with_dropout():
+    policy = tiny_policy()
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy)
+    eps = sample_episodes(policy, 4, gen=torch.Generator().manual_seed(0))
+    for mod in policy.modules():  # re-enable randomness in the forward pass
+        if hasattr(mod, "attention_dropout"):
+            mod.attention_dropout = 0.5
+    policy.train()
+    cfg = make_cfg()
+    with pytest.raises(RuntimeError, match="ratio != 1"):
+        ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+
+
+def test_learns_a_synthetic_reward_quickly():
+    random.seed(0)
+    torch.manual_seed(0)
+    policy = tiny_policy()
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy)
+    cfg = make_cfg(kl_coef=0.0, lr=3e-3, value_lr=3e-3)
+    opts = make_optim(policy, value, cfg)
+    gen = torch.Generator().manual_seed(0)
+    rewards = []
+    before = sum(e["reward"] for e in sample_episodes(policy, 64, gen=gen)) / 64
+    for _ in range(8):
+        eps = sample_episodes(policy, 16, gen=gen)
+        rewards.append(sum(e["reward"] for e in eps) / len(eps))
+        ppo.ppo_update(eps, policy, ref, value, *opts, cfg, 0, contextlib.nullcontext)
+    after = sum(e["reward"] for e in sample_episodes(policy, 64, gen=gen)) / 64
+    assert after > before + 0.5, (before, rewards, after)
+
+
+# ----------------------------------------------------------------------------------------------
+# The real script, end to end, with a tiny random model that uses the real chat tokenizer
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    rollout = importlib.import_module("03_rollout")
+    tok = rollout.load_model("smollm2-135m")[1]
+    path = tmp_path_factory.mktemp("tiny")
+    torch.manual_seed(0)
+    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
+                      pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, bos_token_id=tok.bos_token_id)
+    LlamaForCausalLM(cfg).save_pretrained(path)
+    tok.save_pretrained(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory):
+    import json
+
+    src = os.path.join(ROOT, "mini", "problems.jsonl")
+    rows = [json.loads(line) for line in open(src)]
+    out = tmp_path_factory.mktemp("data")
+    for split in ("train", "valid", "test"):
+        with open(out / f"{split}.jsonl", "w") as f:
+            for p in [r for r in rows if r["split"] == split][:3]:
+                f.write(json.dumps(p) + "\n")
+    return str(out)
+
+
+def run_ppo(*args):
+    cmd = [sys.executable, "04_ppo.py", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+
+
+@pytest.mark.slow
+def test_two_iteration_smoke_run_and_resume(tiny_model_dir, small_data, tmp_path):
+    import json
+
+    from transformers import AutoModelForCausalLM
+
+    out, episodes = tmp_path / "ppo", tmp_path / "episodes"
+    common = ["--model", tiny_model_dir, "--data", small_data, "--out", str(out), "--episodes_dir", str(episodes),
+              "--rollouts", "4", "--samples", "2", "--minibatches", "2", "--micro_batch", "2",
+              "--max_new_tokens", "12", "--eval_every", "2", "--eval_samples", "1", "--final_samples", "1",
+              "--save_every", "1", "--batch_size", "8", "--shots", "1"]
+    r = run_ppo(*common, "--iterations", "2")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    metrics = [json.loads(line) for line in open(out / "metrics.jsonl")]
+    assert [m["iteration"] for m in metrics] == [1, 2]
+    for m in metrics:
+        assert m["first_approx_kl"] < 1e-3 and m["first_clipfrac"] == 0.0
+        assert {"reward", "solve_rate", "policy_loss", "value_loss", "approx_kl", "clipfrac",
+                "explained_variance", "kl_ref", "tokens_per_s", "s_generate", "s_update"} <= set(m)
+    assert (episodes / "rlef_test.jsonl").exists() and (out / "eval" / "iter-000002.jsonl").exists()
+    AutoModelForCausalLM.from_pretrained(out / "checkpoint")  # a plain Hugging Face folder
+    # a second run without --resume refuses to overwrite; with --resume it continues at iteration 3
+    r = run_ppo(*common, "--iterations", "3")
+    assert r.returncode != 0 and "--resume" in r.stdout + r.stderr
+    r = run_ppo(*common, "--iterations", "3", "--resume")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert [json.loads(line)["iteration"] for line in open(out / "metrics.jsonl")] == [1, 2, 3]
