@@ -22,6 +22,8 @@ Commands:
     python 04_ppo.py --resume                             # continue from runs/ppo/checkpoint
     python 04_ppo.py --iterations 2 --rollouts 4 ...      # a smoke run
     python 04_ppo.py --preset paper --model meta-llama/Llama-3.1-8B-Instruct --data runs/data/code_contests
+    torchrun --nproc_per_node 2 04_ppo.py ...             # data parallel: gloo on CPU, NCCL on GPUs
+    torchrun --nproc_per_node 8 04_ppo.py --fsdp ...      # + FSDP2 sharding (README, "Scaling out")
 
 Reads: `<data>/{train,valid,test}.jsonl` (01). Writes under `--out` (default runs/ppo):
 `metrics.jsonl` (one line per iteration), `checkpoint/` (the last state: policy in Hugging Face
@@ -47,6 +49,12 @@ Implementation details (choices the paper leaves open):
    each; the paper says only "sample problems", without groups or a group baseline.
 7. A checkpoint (the last one) is written every `--save-every` iterations and at the end; Ctrl-C
    finishes the running iteration, writes a checkpoint and exits (press twice to abort now).
+8. Under torchrun, rank r collects the episodes of problems r, r+N, ... of the iteration's sample.
+   Advantage statistics, each minibatch's token and turn counts and the gradients (summed over the
+   ranks once per minibatch, the all-reduce DDP would do) are global, so an N-rank update equals
+   the one-process update on the whole batch (tests/test_04_distributed.py). Rank 0 evaluates and
+   writes every file. --fsdp shards π, V, ρ and AdamW states (FSDP2); rollouts then come from a
+   plain copy of π, refreshed after each update.
 """
 
 import copy
@@ -63,6 +71,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
+import torch.distributed as dist
 from rich.console import Console
 from rich.table import Table
 
@@ -105,6 +114,7 @@ class Config:
     batch_size: int = field(default=32, metadata={"help": "generation batch size (03)"})
     bf16: str = field(default="auto", metadata={"help": "bf16 autocast for forward passes: auto | yes | no"})
     seed: int = field(default=0, metadata={"help": "seeds python, numpy, torch and the per-iteration sampling"})
+    fsdp: bool = field(default=False, metadata={"help": "under torchrun: shard π, V, ρ and AdamW states (FSDP2; README)"})
 
 
 def apply_preset(cfg):
@@ -146,6 +156,123 @@ def use_bf16(cfg, device):
     if cfg.bf16 == "auto":
         return device.type == "cuda" or rollout.cpu_has_fast_bf16()
     return cfg.bf16 == "yes"
+
+
+# ----------------------------------------------------------------------------------------------
+# Data parallelism under torchrun (README, "Scaling out"). Each rank collects its share of the
+# episodes; the update reduces advantage statistics, token counts and gradients over all ranks, so
+# N ranks take the same step as one process with the whole batch; rank 0 alone evaluates and
+# writes files. Plain `python 04_ppo.py` is a world of one rank and none of this does anything.
+
+
+def setup_distributed():
+    """-> (rank, world_size, device). Under torchrun (RANK is set): join the process group, NCCL
+    with GPU cuda:LOCAL_RANK, or gloo on CPU. Otherwise (0, 1, None): a single process."""
+    if "RANK" not in os.environ:
+        return 0, 1, None
+    from datetime import timedelta
+
+    cuda = torch.cuda.is_available()
+    device = torch.device(f"cuda:{os.environ['LOCAL_RANK']}" if cuda else "cpu")
+    if cuda:
+        torch.cuda.set_device(device)
+    # a long timeout: the other ranks wait at a barrier while rank 0 evaluates
+    dist.init_process_group("nccl" if cuda else "gloo", timeout=timedelta(hours=6))
+    return dist.get_rank(), dist.get_world_size(), device
+
+
+def distributed():
+    return dist.is_available() and dist.is_initialized()
+
+
+def all_reduce(t, op=dist.ReduceOp.SUM):
+    """In-place all-reduce of a tensor over the ranks; returns it (a no-op in a single process)."""
+    if distributed():
+        dist.all_reduce(t, op=op)
+    return t
+
+
+def gather(obj):
+    """[obj of rank 0, obj of rank 1, ...] (small picklable objects); [obj] in a single process."""
+    if not distributed():
+        return [obj]
+    out = [None] * dist.get_world_size()
+    dist.all_gather_object(out, obj)
+    return out
+
+
+def sum_gradients(model):
+    """Sum each gradient over the ranks: DistributedDataParallel's all-reduce, done by hand once
+    per minibatch, so ranks may run different numbers of micro-batches. FSDP reduces its own."""
+    if distributed() and not is_sharded(model):
+        params = [p for p in model.parameters() if p.requires_grad]
+        for p in params:
+            if p.grad is None:  # this rank's micro-batches did not reach it
+                p.grad = torch.zeros_like(p)
+        for work in [dist.all_reduce(p.grad, async_op=True) for p in params]:
+            work.wait()
+
+
+def is_sharded(model):
+    from torch.distributed.fsdp import FSDPModule
+
+    return any(isinstance(m, FSDPModule) for m in model.modules())
+
+
+def shard(model):
+    """--fsdp: FSDP2 units = each decoder layer, the decoder, and every other child with parameters
+    (the LM head, or V's scalar head). Parameters, gradients and AdamW states are split over the
+    ranks and gathered layer by layer in each forward. The decoder and the head (not the root) are
+    units because token_logprobs calls them directly. Gradients are summed, not averaged (see
+    ppo_update). Tied input/output embeddings would be shared by two units: not supported."""
+    from torch.distributed.fsdp import fully_shard
+
+    decoder = getattr(model, model.base_model_prefix)
+    head = model.get_output_embeddings()
+    if head is not None and head.weight is decoder.get_input_embeddings().weight:
+        raise SystemExit("error: --fsdp needs a model with untied input/output embeddings (Llama 3.1 8B has them); "
+                         "this one ties them: run without --fsdp (plain data parallelism)")
+    children = [m for name, m in model.named_children() if name != model.base_model_prefix and any(True for _ in m.parameters())]
+    for unit in [*decoder.layers, decoder, *children]:
+        fully_shard(unit)
+        unit.set_gradient_divide_factor(1.0)  # a plain sum (gloo has no pre-scaled sum: force SUM)
+        unit.set_force_sum_reduction_for_comms(True)
+    return model
+
+
+def full_state_dict(model, optimizer=None):
+    """--fsdp: the whole (unsharded) state dict of a model, or of its optimizer, on rank 0's CPU
+    (empty on the other ranks; every rank must call it)."""
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict, get_optimizer_state_dict
+
+    options = StateDictOptions(full_state_dict=True, cpu_offload=True)
+    if optimizer is None:
+        return get_model_state_dict(model, options=options)
+    return get_optimizer_state_dict(model, optimizer, options=options)
+
+
+def barrier():
+    if distributed():
+        dist.barrier()
+
+
+def load_optimizer_state(model, optimizer, saved):
+    """--resume: plain `load_state_dict`, or under FSDP the full state saved by full_state_dict."""
+    if not is_sharded(model):
+        return optimizer.load_state_dict(saved)
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
+
+    set_optimizer_state_dict(model, optimizer, saved, options=StateDictOptions(full_state_dict=True))
+
+
+@torch.no_grad()
+def copy_to_sampler(policy, sampler):
+    """--fsdp: copy the sharded policy's weights, one gathered tensor at a time, into the plain
+    (unsharded) model that generates the rollouts (HF generate cannot run on a sharded model
+    while the ranks stop at different steps)."""
+    target = dict(sampler.named_parameters())
+    for name, p in policy.named_parameters():
+        target[name].copy_(p.full_tensor())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -251,23 +378,38 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     device = policy.device
     order = list(range(len(episodes)))
     random.shuffle(order)
-    n_mb = min(cfg.minibatches, len(episodes))
+    # under torchrun every rank takes the same number of steps: n_mb from the smallest share
+    n_mb = int(all_reduce(torch.tensor(min(cfg.minibatches, len(episodes)), device=device), dist.ReduceOp.MIN))
+    if n_mb == 0:
+        raise RuntimeError("no episodes to train on (on at least one rank)")
     minibatches = [order[i::n_mb] for i in range(n_mb)]
     plan = [[build_batch([episodes[j] for j in idx[k:k + cfg.micro_batch]], pad_id, device)
              for k in range(0, len(idx), cfg.micro_batch)] for idx in minibatches]
+    if is_sharded(policy):  # FSDP gathers weights in every forward: all ranks run as many micro-batches
+        counts = all_reduce(torch.tensor([len(mbs) for mbs in plan], device=device), dist.ReduceOp.MAX)
+        for mbs, n in zip(plan, counts.tolist()):
+            mbs += [{**mbs[-1], "dummy": True} for _ in range(n - len(mbs))]  # repeats, loss weight 0
     micro = [mb for mbs in plan for mb in mbs]
+    real = [mb for mb in micro if not mb.get("dummy")]
     score_batches(micro, policy, ref, value, cfg, autocast)
-    # whiten advantages over every turn of the iteration's batch (implementation detail 2)
-    all_a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in micro])
-    mean, std = all_a.mean(), (all_a.std(unbiased=False) if all_a.numel() > 1 else torch.tensor(1.0))
+    # whiten advantages over every turn of the iteration's batch, on all ranks (implementation detail 2)
+    all_a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in real]).double()
+    n, total = all_reduce(torch.stack([torch.tensor(all_a.numel(), dtype=torch.float64, device=device), all_a.sum()])).tolist()
+    mean = total / n
+    std = math.sqrt(all_reduce(((all_a - mean) ** 2).sum()).item() / n) if n > 1 else 1.0
     for mb in micro:
         mb["A"] = (mb["A_raw"] - mean) / (std + 1e-8) * mb["turn_mask"]
 
     stats = {k: [] for k in ("policy_loss", "value_loss", "approx_kl", "clipfrac", "vf_clipfrac")}
     first = None
     for mbs in plan:
-        n_tok = sum(int(mb["act"].sum()) for mb in mbs)
-        n_turn = sum(int(mb["turn_mask"].sum()) for mb in mbs)
+        # Token and turn counts of the minibatch over ALL ranks. The whole-batch loss
+        # Σ_tokens pg / n_tok + Σ_turns vl / n_turn is the sum of the ranks' local losses (their own
+        # tokens over the global counts), so its gradient is the SUM of the ranks' gradients:
+        # sum_gradients all-reduces with SUM, FSDP has divide factor 1 (DDP's mean would need loss × N).
+        n_tok, n_turn = all_reduce(torch.tensor([sum(int(mb["act"].sum()) for mb in mbs if not mb.get("dummy")),
+                                                 sum(int(mb["turn_mask"].sum()) for mb in mbs if not mb.get("dummy"))],
+                                                dtype=torch.float64, device=device)).tolist()
         for mb in mbs:
             with autocast():
                 logp = token_logprobs(policy, mb, cfg.temperature)
@@ -283,33 +425,39 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
             v_clipped = mb["old_v"] + (v - mb["old_v"]).clamp(-cfg.value_clip, cfg.value_clip)
             vl = 0.5 * torch.max((v - mb["G"]) ** 2, (v_clipped - mb["G"]) ** 2)
             vl = (vl * mb["turn_mask"]).sum() / n_turn
-            (pg + vl).backward()  # separate models and optimizers: the sum only saves a call
+            ((pg + vl) * (0.0 if mb.get("dummy") else 1.0)).backward()  # separate models: the sum saves a call
+            if mb.get("dummy"):
+                continue
             with torch.no_grad():
                 akl = ((ratio - 1) - log_ratio).mean().item()  # k3 estimator of KL(π_old || π_θ)
                 cf = ((ratio - 1).abs() > cfg.clip).float().mean().item()
                 vcf = (((v - mb["old_v"]).abs() > cfg.value_clip) & mb["turn_mask"]).float().sum().item()
                 vcf /= max(1, int(mb["turn_mask"].sum()))
-            if first is None:  # implementation detail 1: the ratio must be 1 before any step
-                first = (akl, cf)
-                if akl > 1e-3 or cf > 0:
+            if first is None:  # implementation detail 1: the ratio must be 1 before any step (all ranks)
+                first = tuple(all_reduce(torch.tensor([akl, cf], dtype=torch.float64, device=device), dist.ReduceOp.MAX).tolist())
+                if first[0] > 1e-3 or first[1] > 0:
                     raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch "
-                                       f"(approx_kl={akl:.2e}, clipfrac={cf:.3f}); dropout on, a "
+                                       f"(approx_kl={first[0]:.2e}, clipfrac={first[1]:.3f}); dropout on, a "
                                        "temperature mismatch, or non-deterministic kernels?")
             stats["policy_loss"].append(pg_tok.mean().item())
             for k, x in (("value_loss", vl.item() * n_turn / max(1, int(mb["turn_mask"].sum()))),
                          ("approx_kl", akl), ("clipfrac", cf), ("vf_clipfrac", vcf)):
                 stats[k].append(x)
         for model, opt, sched in ((policy, opt_pi, sched_pi), (value, opt_v, sched_v)):
+            sum_gradients(model)  # over the ranks (no-op in a single process and under FSDP)
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
             opt.step(), sched.step(), opt.zero_grad(set_to_none=True)
 
-    G = torch.cat([mb["G"][mb["turn_mask"]] for mb in micro])
-    V = torch.cat([mb["old_v"][mb["turn_mask"]] for mb in micro])
-    kl = torch.cat([mb["kl"][mb["turn_mask"]] for mb in micro])
+    G = torch.cat([mb["G"][mb["turn_mask"]] for mb in real])
+    V = torch.cat([mb["old_v"][mb["turn_mask"]] for mb in real])
+    kl = torch.cat([mb["kl"][mb["turn_mask"]] for mb in real])
+    G0 = torch.cat([mb["G"][:, 0] for mb in real])
+    G, V, kl, G0 = (torch.cat(gather(x.cpu())) for x in (G, V, kl, G0))  # metrics over all ranks
+    stats = {k: [x for part in gather(v) for x in part] for k, v in stats.items()}
     out = {k: float(np.mean(v)) for k, v in stats.items()}
     out.update(first_approx_kl=first[0], first_clipfrac=first[1], kl_ref=float(kl.mean()),
                explained_variance=explained_variance(V, G), value_mean=float(V.mean()),
-               return_mean=float(torch.cat([mb["G"][:, 0] for mb in micro]).mean()))
+               return_mean=float(G0.mean()))
     return out
 
 
@@ -317,13 +465,16 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
 # Checkpoints (atomic: write a temp folder, then rename over the old one)
 
 
-def save_checkpoint(path, policy, value, tokenizer, opt_pi, opt_v, sched_pi, sched_v, state):
+def save_checkpoint(path, policy, value, tokenizer, opt_pi, opt_v, sched_pi, sched_v, state, full=None):
+    """full: under --fsdp, the gathered {"policy", "value", "opt_pi", "opt_v"} state dicts."""
+    full = full or {}
     tmp = path + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    policy.save_pretrained(tmp)
+    policy.save_pretrained(tmp, state_dict=full.get("policy"))
     tokenizer.save_pretrained(tmp)
-    value.save_pretrained(os.path.join(tmp, "value"))
-    torch.save({"opt_pi": opt_pi.state_dict(), "opt_v": opt_v.state_dict(), "sched_pi": sched_pi.state_dict(),
+    value.save_pretrained(os.path.join(tmp, "value"), state_dict=full.get("value"))
+    torch.save({"opt_pi": full.get("opt_pi") or opt_pi.state_dict(), "opt_v": full.get("opt_v") or opt_v.state_dict(),
+                "sched_pi": sched_pi.state_dict(),
                 "sched_v": sched_v.state_dict(), "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
                                                          "torch": torch.get_rng_state()}, **state},
                os.path.join(tmp, "trainer_state.pt"))
@@ -396,6 +547,13 @@ def print_row(it, m):
 
 def main(cfg):
     apply_preset(cfg)
+    rank, world, device = setup_distributed()  # (0, 1, None) without torchrun
+    is_main = rank == 0
+    console.quiet = not is_main  # rank 0 prints and writes files; the others only compute
+    if cfg.fsdp and not distributed():
+        raise SystemExit("error: --fsdp needs torchrun (README, Scaling out)")
+    if cfg.rollouts // cfg.samples < world:
+        raise SystemExit(f"error: --rollouts / --samples gives fewer problems than the {world} ranks")
     random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
     train, valid, test = (load_split(cfg.data, s) for s in ("train", "valid", "test"))
     os.makedirs(cfg.out, exist_ok=True)
@@ -406,8 +564,9 @@ def main(cfg):
         raise SystemExit(f"error: {cfg.out} already holds a run; pass --resume to continue it or choose another --out")
 
     # π starts from the checkpoint on resume; ρ is always the initial model; V from the checkpoint
-    policy, tokenizer = rollout.load_model(ckpt if cfg.resume else cfg.model)
-    ref = disable_dropout(rollout.load_model(cfg.model)[0] if cfg.resume else copy.deepcopy(policy))
+    load_on = "cpu" if cfg.fsdp else device  # FSDP: each rank moves only its shards to its GPU
+    policy, tokenizer = rollout.load_model(ckpt if cfg.resume else cfg.model, device=load_on)
+    ref = disable_dropout(rollout.load_model(cfg.model, device=load_on)[0] if cfg.resume else copy.deepcopy(policy))
     ref.requires_grad_(False)
     disable_dropout(policy)
     if cfg.resume:
@@ -417,6 +576,13 @@ def main(cfg):
     else:
         value = make_value_model(policy)
     policy.float(), value.float()  # fp32 master weights (implementation detail 4)
+    sampler = policy  # the model that generates the rollouts
+    if distributed() and not cfg.fsdp:  # as DDP does: every rank starts from rank 0's weights
+        for p in [*policy.parameters(), *value.parameters()]:
+            dist.broadcast(p.data, 0)
+    if cfg.fsdp:  # shard π, V and ρ; a plain copy of π (bf16 on GPUs) generates the rollouts
+        sampler = copy.deepcopy(policy).to(device, torch.bfloat16 if device.type == "cuda" else torch.float32)
+        policy, value, ref = shard(policy), shard(value), shard(ref)
     autocast_on = use_bf16(cfg, policy.device)
     autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
     warm = lambda step: min(1.0, (step + 1) / max(1, cfg.warmup_steps))  # noqa: E731
@@ -427,12 +593,13 @@ def main(cfg):
     state = {"iteration": 0, "best_valid": -1.0, "best_iteration": None, "config": asdict(cfg)}
     if cfg.resume:
         saved = torch.load(os.path.join(ckpt, "trainer_state.pt"), weights_only=False)
-        for obj, key in ((opt_pi, "opt_pi"), (opt_v, "opt_v"), (sched_pi, "sched_pi"), (sched_v, "sched_v")):
-            obj.load_state_dict(saved[key])
+        load_optimizer_state(policy, opt_pi, saved["opt_pi"]), load_optimizer_state(value, opt_v, saved["opt_v"])
+        sched_pi.load_state_dict(saved["sched_pi"]), sched_v.load_state_dict(saved["sched_v"])
         random.setstate(saved["rng"]["python"]), np.random.set_state(saved["rng"]["numpy"])
         torch.set_rng_state(saved["rng"]["torch"])
         state.update({k: saved[k] for k in ("iteration", "best_valid", "best_iteration")})
-        truncate_metrics(metrics_path, state["iteration"])
+        if is_main:
+            truncate_metrics(metrics_path, state["iteration"])
         console.print(f"resumed from {ckpt} at iteration {state['iteration']}")
     console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}; "
                   f"{len(train)} train / {len(valid)} valid / {len(test)} test problems")
@@ -447,16 +614,25 @@ def main(cfg):
 
     signal.signal(signal.SIGINT, on_sigint)
 
-    def checkpoint():
-        save_checkpoint(ckpt, policy, value, tokenizer, opt_pi, opt_v, sched_pi, sched_v, state)
+    def checkpoint():  # with FSDP every rank first helps to gather the full state; rank 0 writes
+        full = {}
+        if cfg.fsdp:
+            full = {"policy": full_state_dict(policy), "value": full_state_dict(value),
+                    "opt_pi": full_state_dict(policy, opt_pi), "opt_v": full_state_dict(value, opt_v)}
+        if is_main:
+            save_checkpoint(ckpt, policy, value, tokenizer, opt_pi, opt_v, sched_pi, sched_v, state, full)
+        barrier()
 
     def maybe_evaluate(it):
-        score = evaluate(policy, tokenizer, valid, cfg, os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl"),
+        if not is_main:  # rank 0 evaluates; the other ranks wait for it
+            return barrier()
+        score = evaluate(sampler, tokenizer, valid, cfg, os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl"),
                          samples=cfg.eval_samples, seed=cfg.seed, train_problems=train)
         console.print(f"valid 1@{cfg.turns} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
         if it > 0 and score > state["best_valid"]:
             state["best_valid"], state["best_iteration"] = score, it
-            save_policy(os.path.join(cfg.out, "best"), policy, tokenizer)
+            save_policy(os.path.join(cfg.out, "best"), sampler, tokenizer)
+        barrier()
         return score
 
     n_problems = max(1, cfg.rollouts // cfg.samples)
@@ -464,17 +640,22 @@ def main(cfg):
         it = state["iteration"] + 1
         valid_score = maybe_evaluate(0) if it == 1 and cfg.eval_every else None
         rng = random.Random(cfg.seed * 100_003 + it)  # the same problems again after a resume
-        batch = rng.sample(train, min(n_problems, len(train)))
+        batch = rng.sample(train, min(n_problems, len(train)))[rank::world]  # this rank's share
         t0 = time.time()
         episodes = rollout.collect_episodes(
-            policy, tokenizer, batch, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
+            sampler, tokenizer, batch, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
             top_p=1.0, feedback="real", shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
-            batch_size=cfg.batch_size, seed=cfg.seed * 100_003 + it, judge_every_turn=False,
+            batch_size=cfg.batch_size, seed=(cfg.seed * 100_003 + it) * world + rank, judge_every_turn=False,
             demos=train, all_problems=train)
         t1 = time.time()
         m = ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg,
                        tokenizer.pad_token_id, autocast)
+        if cfg.fsdp:
+            copy_to_sampler(policy, sampler)
         t2 = time.time()
+        if distributed():  # metrics over all ranks' episodes (sent without prompt ids and log-probs)
+            episodes = [ep for part in gather([{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]}
+                                               for ep in episodes]) for ep in part]
         n_tok = sum(len(t["response_ids"]) for ep in episodes for t in ep["turns"])
         stats = getattr(rollout, "LAST_STATS", {})
         m.update(iteration=it, episodes=len(episodes), reward=float(np.mean([ep["reward"] for ep in episodes])),
@@ -489,17 +670,21 @@ def main(cfg):
             m["valid_1at3"] = maybe_evaluate(it)
         elif valid_score is not None:
             m["valid_1at3_base"] = valid_score
-        with open(metrics_path, "a") as f:
-            f.write(json.dumps(m) + "\n")
+        if is_main:
+            with open(metrics_path, "a") as f:
+                f.write(json.dumps(m) + "\n")
         print_row(it, m)
+        # Ctrl-C on any rank: all ranks stop after this iteration
+        stop["requested"] = bool(all_reduce(torch.tensor(int(stop["requested"]), device=policy.device), dist.ReduceOp.MAX))
         if it % cfg.save_every == 0 or it == cfg.iterations or stop["requested"]:
             checkpoint()
     if stop["requested"]:
         console.print(f"stopped at iteration {state['iteration']}; continue with --resume")
         return state
 
-    # final evaluation of the best policy (by valid) on the test split
-    if cfg.final_samples:
+    # final evaluation of the best policy (by valid) on the test split (rank 0)
+    policy = sampler
+    if cfg.final_samples and is_main:
         best = os.path.join(cfg.out, "best")
         if os.path.exists(best):
             policy = disable_dropout(rollout.load_model(best)[0])
@@ -518,3 +703,5 @@ if __name__ == "__main__":
 
     (config,) = HfArgumentParser(Config).parse_args_into_dataclasses()
     main(config)
+    if distributed():
+        dist.destroy_process_group()

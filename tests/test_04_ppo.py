@@ -168,10 +168,9 @@ def test_ratio_check_fails_loudly_with_dropout():
     policy = tiny_policy()
     ref, value = copy.deepcopy(policy), ppo.make_value_model(policy)
     eps = sample_episodes(policy, 4, gen=torch.Generator().manual_seed(0))
-    for mod in policy.modules():  # re-enable randomness in the forward pass
-        if hasattr(mod, "attention_dropout"):
-            mod.attention_dropout = 0.5
-    policy.train()
+    # dropout-like randomness in the forward pass (what an HF model in train mode with dropout has)
+    policy.get_decoder().embed_tokens.register_forward_hook(
+        lambda mod, inp, out: torch.nn.functional.dropout(out, p=0.5, training=True))
     cfg = make_cfg()
     with pytest.raises(RuntimeError, match="ratio != 1"):
         ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
