@@ -152,12 +152,6 @@ def make_value_model(policy):
     return disable_dropout(value.to(policy.device))
 
 
-def use_bf16(cfg, device):
-    if cfg.bf16 == "auto":
-        return device.type == "cuda" or rollout.cpu_has_fast_bf16()
-    return cfg.bf16 == "yes"
-
-
 # ----------------------------------------------------------------------------------------------
 # Data parallelism under torchrun (README, "Scaling out"). Each rank collects its share of the
 # episodes; the update reduces advantage statistics, token counts and gradients over all ranks, so
@@ -583,7 +577,7 @@ def main(cfg):
     if cfg.fsdp:  # shard π, V and ρ; a plain copy of π (bf16 on GPUs) generates the rollouts
         sampler = copy.deepcopy(policy).to(device, torch.bfloat16 if device.type == "cuda" else torch.float32)
         policy, value, ref = shard(policy), shard(value), shard(ref)
-    autocast_on = use_bf16(cfg, policy.device)
+    autocast_on = rollout.use_bf16(cfg.bf16, policy.device)  # the same rule as generation
     autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
     warm = lambda step: min(1.0, (step + 1) / max(1, cfg.warmup_steps))  # noqa: E731
     opt_pi = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
