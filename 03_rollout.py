@@ -21,8 +21,9 @@ rendering of the conversation (a test checks this).
 
 Commands:
 
-    python 03_rollout.py                           # base model, mini test split, 1 worked example -> runs/episodes/base_test.jsonl
-    python 03_rollout.py --shots 0 --split valid --out runs/episodes/base_valid_0shot.jsonl   # the paper's bare prompt
+    python 03_rollout.py                           # base model, mini test split -> runs/episodes/base_test.jsonl
+    python 03_rollout.py --split valid --out runs/episodes/base_valid.jsonl
+    python 03_rollout.py --data runs/data/mini_stdio --shots 1 --out runs/episodes/base_stdio_test.jsonl
     python 03_rollout.py --data runs/data/humaneval --split test --out runs/episodes/base_humaneval.jsonl
     python 03_rollout.py --feedback random|none    # the paper's ablations (§4.6, B.5)
     python 03_rollout.py --bench                   # batched vs one-at-a-time generation, side by side
@@ -35,10 +36,14 @@ same command again resumes and skips finished (problem_id, sample) pairs; Ctrl-C
 Implementation details (choices the paper leaves open):
 1. Prompts are the paper's, byte for byte: §4.1 for stdio problems, §4.4 for function problems
    (HumanEval). System prompt: whatever the tokenizer's chat template adds by default.
-2. Function problems: the assistant response is pre-filled with "```python\\n" + the starter code
-   (the paper pre-fills the starter code "for completion"; we add the opening fence so the same
-   stop and extraction rules apply). The pre-filled text is part of the turn's `prompt_ids`, not
-   of `response_ids`; the turn's `response` field is the whole assistant message (pre-fill included).
+2. Function problems: the assistant response is pre-filled with "```python\n" (--prefill fence,
+   the default) or with "```python\n" + the starter code (--prefill starter: the paper pre-fills
+   the starter code "for completion", C.4; we add the fence so the same stop and extraction rules
+   apply). Why fence by default: after the pre-filled signature and docstring the 135M model closes
+   the block at once (0/24 solved on six one-line functions), while after the fence alone it writes
+   the whole function (23/24), measured at temperature 0.2. The pre-filled text is part of the
+   turn's `prompt_ids`, not of `response_ids`; the turn's `response` field is the whole assistant
+   message (pre-fill included).
 3. Code extraction: the first closed fenced block tagged python/py/python3; else the first closed
    fenced block with any tag; else an opening fence never closed (generation hit EOS or the token
    limit): its text to the end. No fence at all: no code. Valid code = non-blank and `compile()`s.
@@ -110,7 +115,8 @@ class Config:
     temperature: float = field(default=0.2, metadata={"help": "sampling temperature (0 = greedy); the paper evaluates 1@3 at 0.2"})
     top_p: float = field(default=0.95, metadata={"help": "nucleus sampling; the paper uses 0.95 for evaluation, 1.0 in training"})
     feedback: str = field(default="real", metadata={"help": "real | random (another problem's feedback, §4.6) | none (only 'Give it another try.', no early stop)", "choices": ["real", "random", "none"]})
-    shots: int = field(default=1, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt; the default 1 because the 135M default model almost never writes code without one)"})
+    shots: int = field(default=0, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt)"})
+    prefill: str = field(default="fence", metadata={"help": "function problems: what the answer starts with: fence ('```python' only) | starter ('```python' + the starter code, the paper's C.4)", "choices": ["fence", "starter"]})
     max_new_tokens: int = field(default=128, metadata={"help": "token limit per response (the mini problems need ~30-150)"})
     batch_size: int = field(default=32, metadata={"help": "episodes generated together in one batch"})
     seed: int = field(default=0, metadata={"help": "seed for sampling and random feedback"})
@@ -180,11 +186,12 @@ def load_tokenizer(name=SMOLLM2):
 
 
 def set_cpu_threads():
-    """Leave one core to the sandbox and everything else: torch's threads spin-wait at every
-    operation, so when another busy process takes one of their cores each decoding step stalls.
-    Measured on this project's 2-core machine with one other busy process: 16 episodes took 447 s
-    with 2 threads and 63 s with 1. RLEF_THREADS=N overrides."""
-    torch.set_num_threads(int(os.environ.get("RLEF_THREADS", max(1, (os.cpu_count() or 2) - 1))))
+    """One torch thread per core (RLEF_THREADS=N overrides). Measured on this project's quiet 2-core
+    machine: a forward+backward of 4x300 tokens took 17.3 s with 1 thread and 8.9 s with 2; a batch
+    of 24 episodes 38 s and 33 s. But torch's threads spin-wait at every operation, so when another
+    busy process takes one of their cores each step stalls: with one other busy process 16 episodes
+    took 447 s with 2 threads and 63 s with 1. Share the machine? Set RLEF_THREADS=1."""
+    torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
 
 
 def load_model(name=SMOLLM2, device=None):
@@ -256,9 +263,11 @@ def user_prompt(problem):
     return template.format(problem=problem["description"])
 
 
-def prefill(problem):
+def prefill(problem, mode="fence"):
     """Text the assistant turn starts with (implementation detail 2)."""
-    return "```python\n" + problem["prompt"] if problem.get("style") == "function" else ""
+    if problem.get("style") != "function":
+        return ""
+    return "```python\n" + (problem["prompt"] if mode == "starter" else "")
 
 
 def choose_demos(demo_pool, shots, exclude_id):
@@ -296,10 +305,10 @@ def extract_code(response):
         return code, False
 
 
-def render(tokenizer, messages, problem):
+def render(tokenizer, messages, problem, mode="fence"):
     """The chat-template text of the conversation, ready for the next assistant response."""
     text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-    return text + prefill(problem)
+    return text + prefill(problem, mode)
 
 
 def decode(tokenizer, ids):
@@ -454,14 +463,15 @@ class Episode:
 def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperature=0.2, top_p=0.95, feedback="real",
                      shots=0, max_new_tokens=256, batch_size=32, seed=0, judge_every_turn=True, demos=None,
                      all_problems=None, generate_fn=None, bf16=None, max_context=None, skip=(), on_episode=None,
-                     model_name=None):
+                     model_name=None, prefill_mode="fence"):
     """Run `samples` episodes per problem and return them (episode dicts, in problem/sample order).
 
     generate_fn(contexts, fences) -> [(response_ids, logprobs)] replaces the model (tests use a
     scripted policy); by default it is `hf_generate` on `model`. demos: problems for --shots
     (the train split); all_problems: the pool for --feedback random (default: `problems`).
+    prefill_mode: "fence" or "starter" (function problems, implementation detail 2).
     skip: (problem_id, sample) pairs not to run. on_episode(episode) is called as each finishes."""
-    assert feedback in ("real", "random", "none") and turns >= 1
+    assert feedback in ("real", "random", "none") and turns >= 1 and prefill_mode in ("fence", "starter")
     torch.manual_seed(seed)
     rng = random.Random(seed)
     if generate_fn is None:
@@ -487,7 +497,7 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
 
     def start(problem, sample):
         messages = initial_messages(problem, choose_demos(demos, shots, problem["id"]) if shots else ())
-        text = render(tokenizer, messages, problem)
+        text = render(tokenizer, messages, problem, prefill_mode)
         ids = encode(tokenizer, text)
         return Episode(problem, sample, messages, ids, decode(tokenizer, ids), list(ids))
 
@@ -498,7 +508,8 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
         p = ep.problem
         record = {"problem_id": p["id"], "sample": ep.sample, "model": model_name,
                   "settings": {"temperature": temperature, "top_p": top_p, "turns": turns, "feedback": feedback,
-                               "seed": seed, "shots": shots, "max_new_tokens": max_new_tokens, "split": p.get("split", "")},
+                               "seed": seed, "shots": shots, "max_new_tokens": max_new_tokens, "split": p.get("split", ""),
+                               "prefill": prefill_mode},
                   "turns": ep.turns, "final_code": last["code"], "passed_public": last["public_passed"],
                   "passed_all": passed_all, "reward": sum(t["reward"] for t in ep.turns), "stop_reason": reason}
         done.append(record)
@@ -518,7 +529,7 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
                 break
             # 1. generate one response for every active episode
             t0 = time.perf_counter()
-            outputs = generate_fn([ep.ids for ep in active], [1 if prefill(ep.problem) else 2 for ep in active])
+            outputs = generate_fn([ep.ids for ep in active], [1 if prefill(ep.problem, prefill_mode) else 2 for ep in active])
             stats["s_generate"] += time.perf_counter() - t0
             eos = eos_ids(model, tokenizer) if model is not None else {tokenizer.eos_token_id}
             jobs = []
@@ -526,7 +537,7 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
                 stats["tokens"] += len(response_ids)
                 body = response_ids[:-1] if response_ids and response_ids[-1] in eos else response_ids
                 full = decode(tokenizer, ep.ids + body)  # decoded in context (robust to leading-space tokenizers)
-                content = prefill(ep.problem) + (full[len(ep.text):] if full.startswith(ep.text) else decode(tokenizer, body))
+                content = prefill(ep.problem, prefill_mode) + (full[len(ep.text):] if full.startswith(ep.text) else decode(tokenizer, body))
                 code, valid = extract_code(content)
                 t = len(ep.turns)
                 ep.turns.append({"response": content, "code": code, "valid": valid, "public_passed": False, "verdict": "NO_CODE",
@@ -557,7 +568,7 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
                 # 3. the feedback message, and the token delta of the next prompt
                 message = feedback_message(feedback, ep.problem, report, pool, rng, cache)
                 messages = ep.messages + [{"role": "user", "content": message}]
-                text = render(tokenizer, messages, ep.problem)
+                text = render(tokenizer, messages, ep.problem, prefill_mode)
                 delta = encode(tokenizer, text[len(ep.text):]) if text.startswith(ep.text) else None
                 if delta is None or len(ep.ids) + len(delta) + max_new_tokens > max_context:
                     if passed_all is None:  # this turn becomes the final one: judge it on all tests
@@ -597,7 +608,8 @@ def load_problems(data, split):
 
 def settings_of(cfg, split):
     return {"temperature": cfg.temperature, "top_p": cfg.top_p, "turns": cfg.turns, "feedback": cfg.feedback,
-            "seed": cfg.seed, "shots": cfg.shots, "max_new_tokens": cfg.max_new_tokens, "split": split}
+            "seed": cfg.seed, "shots": cfg.shots, "max_new_tokens": cfg.max_new_tokens, "split": split,
+            "prefill": cfg.prefill}
 
 
 def read_finished(path, settings, model_name):
@@ -710,7 +722,7 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
                              top_p=cfg.top_p, feedback=cfg.feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
                              batch_size=cfg.batch_size, seed=cfg.seed, judge_every_turn=cfg.judge_every_turn, demos=demos,
                              all_problems=problems, bf16=cfg.bf16, skip=skip, on_episode=on_episode, model_name=cfg.model,
-                             generate_fn=generate_fn)
+                             generate_fn=generate_fn, prefill_mode=cfg.prefill)
         except KeyboardInterrupt:
             progress.stop()
             console.print(f"interrupted: {len(finished) + len(new)} whole episodes in {cfg.out}; rerun the same command to resume")

@@ -87,16 +87,20 @@ class Config:
     episodes_dir: str = field(default="runs/episodes", metadata={"help": "where the final test-split episodes go"})
     preset: str = field(default="cpu", metadata={"help": "cpu (defaults below) | paper (the paper's 8B settings, see apply_preset)"})
     iterations: int = field(default=3, metadata={"help": "PPO iterations (collect + update)"})
+    max_minutes: float = field(default=0, metadata={"help": "time budget: start no iteration that would end after this many minutes of training (judged by the last iteration's duration; 0: no limit)"})
     rollouts: int = field(default=8, metadata={"help": "episodes collected per iteration (paper: 1024)"})
     samples: int = field(default=2, metadata={"help": "episodes per problem within an iteration (rollouts/samples problems)"})
     minibatches: int = field(default=2, metadata={"help": "optimizer steps per iteration (paper: 4 of 256)"})
     micro_batch: int = field(default=2, metadata={"help": "episodes per forward/backward (gradient accumulation)"})
     turns: int = field(default=3, metadata={"help": "turn limit (paper: 3)"})
-    shots: int = field(default=1, metadata={"help": "worked demonstrations in the prompt (03 --shots); 0 = the paper's prompt"})
+    shots: int = field(default=0, metadata={"help": "worked demonstrations in the prompt (03 --shots); 0 = the paper's prompt"})
+    prefill: str = field(default="fence", metadata={"help": "function problems: fence | starter (03 --prefill)", "choices": ["fence", "starter"]})
     max_new_tokens: int = field(default=128, metadata={"help": "max tokens per response"})
     temperature: float = field(default=1.0, metadata={"help": "training sampling temperature (paper: 1.0, no top-p/top-k)"})
     lr: float = field(default=5e-6, metadata={"help": "policy learning rate (paper 8B: 2e-7)"})
-    value_lr: float = field(default=2e-5, metadata={"help": "value model learning rate (its head starts random)"})
+    value: str = field(default="separate", metadata={"help": "separate: a copy of the LLM with a scalar head (the paper) | head: a linear head on π's last hidden state, detached (~2x cheaper update: no second LLM)", "choices": ["separate", "head"]})
+    value_lr: float = field(default=2e-5, metadata={"help": "learning rate of the separate value model (its head starts random)"})
+    head_lr: float = field(default=1e-3, metadata={"help": "learning rate of --value head (a linear probe needs a far larger one)"})
     weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay (paper: 0.1)"})
     warmup_steps: int = field(default=4, metadata={"help": "linear warm-up in optimizer steps (paper: 50)"})
     max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping (global norm) per model"})
@@ -140,11 +144,17 @@ def disable_dropout(model):
     return model
 
 
-def make_value_model(policy):
-    """A copy of the initial LLM whose LM head is replaced by a randomly initialised linear map to
+def make_value_model(policy, kind="separate"):
+    """kind "head" (--value head): a zero-initialised linear map from π's last hidden state to a
+    scalar, read on detached features, so V starts at 0 and never moves π's weights.
+    kind "separate": a copy of the initial LLM whose LM head is replaced by a randomly initialised linear map to
     a scalar (paper §2.2): AutoModelForTokenClassification with one label, trunk copied from π."""
     from transformers import AutoConfig, AutoModelForTokenClassification
 
+    if kind == "head":
+        head = torch.nn.Linear(policy.config.hidden_size, 1).to(policy.device)
+        torch.nn.init.zeros_(head.weight), torch.nn.init.zeros_(head.bias)
+        return head
     vcfg = AutoConfig.for_model(**policy.config.to_dict())
     vcfg.num_labels = 1
     value = AutoModelForTokenClassification.from_config(vcfg, dtype=torch.float32)
@@ -311,19 +321,25 @@ def build_batch(episodes, pad_id, device):
     return {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
 
-def token_logprobs(model, batch, temperature):
-    """log π(token) for every response token (flat vector). The LM head runs only on the positions
-    that predict a response token, which saves most of the vocabulary projection."""
+def token_logprobs(model, batch, temperature, return_hidden=False):
+    """log π(token) for every response token (flat vector); with return_hidden also the last hidden
+    states (for --value head). The LM head runs only on the positions that predict a response
+    token, which saves most of the vocabulary projection."""
     hidden = model.get_decoder()(input_ids=batch["ids"], attention_mask=batch["attn"]).last_hidden_state
     h = hidden[:, :-1][batch["act"]]
     logits = model.get_output_embeddings()(h).float() / temperature
     targets = batch["ids"][:, 1:][batch["act"]]
-    return torch.log_softmax(logits, dim=-1).gather(1, targets.unsqueeze(1)).squeeze(1)
+    logp = torch.log_softmax(logits, dim=-1).gather(1, targets.unsqueeze(1)).squeeze(1)
+    return (logp, hidden) if return_hidden else logp
 
 
-def turn_values(value_model, batch):
-    """V(c_t): the value head's output at the last prompt token of each turn -> [B, T]."""
-    out = value_model(input_ids=batch["ids"], attention_mask=batch["attn"]).logits.squeeze(-1).float()
+def turn_values(value, batch, hidden=None):
+    """V(c_t): the value at the last prompt token of each turn -> [B, T]. `value` is the separate
+    value model (its own forward pass) or the --value head, applied to π's detached `hidden`."""
+    if isinstance(value, torch.nn.Linear):
+        pos = batch["value_pos"].unsqueeze(-1).expand(-1, -1, hidden.shape[-1])
+        return value(hidden.detach().gather(1, pos).float()).squeeze(-1) * batch["turn_mask"]
+    out = value(input_ids=batch["ids"], attention_mask=batch["attn"]).logits.squeeze(-1).float()
     return out.gather(1, batch["value_pos"]) * batch["turn_mask"]
 
 
@@ -359,9 +375,9 @@ def score_batches(micro, policy, ref, value, cfg, autocast):
     """π_old, ρ log-probs, per-turn KL, returns, V_old for every micro-batch (stored in place)."""
     for mb in micro:
         with autocast():
-            mb["old_logp"] = token_logprobs(policy, mb, cfg.temperature)
+            mb["old_logp"], hidden = token_logprobs(policy, mb, cfg.temperature, return_hidden=True)
             mb["ref_logp"] = token_logprobs(ref, mb, cfg.temperature)
-            mb["old_v"] = turn_values(value, mb)
+            mb["old_v"] = turn_values(value, mb, hidden)
         mb["kl"] = per_turn_mean(mb["old_logp"] - mb["ref_logp"], mb) * mb["turn_mask"]
         mb["G"] = turn_returns(mb["r"], mb["kl"], mb["turn_mask"], cfg.kl_coef)
         mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]
@@ -406,8 +422,8 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
                                                 dtype=torch.float64, device=device)).tolist()
         for mb in mbs:
             with autocast():
-                logp = token_logprobs(policy, mb, cfg.temperature)
-                v = turn_values(value, mb)
+                logp, hidden = token_logprobs(policy, mb, cfg.temperature, return_hidden=True)
+                v = turn_values(value, mb, hidden)
             log_ratio = logp - mb["old_logp"]
             ratio = log_ratio.exp()  # π_θ / π_old per token
             adv = mb["A"].view(-1)[mb["tok_turn"]]  # the turn's advantage, for each of its tokens
@@ -466,7 +482,10 @@ def save_checkpoint(path, policy, value, tokenizer, opt_pi, opt_v, sched_pi, sch
     shutil.rmtree(tmp, ignore_errors=True)
     policy.save_pretrained(tmp, state_dict=full.get("policy"))
     tokenizer.save_pretrained(tmp)
-    value.save_pretrained(os.path.join(tmp, "value"), state_dict=full.get("value"))
+    if isinstance(value, torch.nn.Linear):  # --value head
+        torch.save(value.state_dict(), os.path.join(tmp, "value_head.pt"))
+    else:
+        value.save_pretrained(os.path.join(tmp, "value"), state_dict=full.get("value"))
     torch.save({"opt_pi": full.get("opt_pi") or opt_pi.state_dict(), "opt_v": full.get("opt_v") or opt_v.state_dict(),
                 "sched_pi": sched_pi.state_dict(),
                 "sched_v": sched_v.state_dict(), "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
@@ -508,7 +527,8 @@ def evaluate(policy, tokenizer, problems, cfg, path, *, samples, feedback="real"
     episodes = rollout.collect_episodes(
         policy, tokenizer, problems, samples=samples, turns=cfg.turns, temperature=cfg.eval_temperature,
         top_p=0.95, feedback=feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
-        batch_size=cfg.batch_size, seed=seed, judge_every_turn=True, demos=train_problems, all_problems=problems)
+        batch_size=cfg.batch_size, seed=seed, judge_every_turn=True, demos=train_problems, all_problems=problems,
+        prefill_mode=cfg.prefill)
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path + ".tmp", "w") as f:
         for ep in episodes:
@@ -563,12 +583,17 @@ def main(cfg):
     ref = disable_dropout(rollout.load_model(cfg.model, device=load_on)[0] if cfg.resume else copy.deepcopy(policy))
     ref.requires_grad_(False)
     disable_dropout(policy)
-    if cfg.resume:
+    saved_value = os.path.join(ckpt, "value_head.pt" if cfg.value == "head" else "value")
+    if cfg.resume and not os.path.exists(saved_value):
+        raise SystemExit(f"error: --value {cfg.value} but the checkpoint has no {saved_value}: resume with the run's --value")
+    if cfg.resume and cfg.value == "separate":
         from transformers import AutoModelForTokenClassification
 
-        value = disable_dropout(AutoModelForTokenClassification.from_pretrained(os.path.join(ckpt, "value")).to(policy.device))
+        value = disable_dropout(AutoModelForTokenClassification.from_pretrained(saved_value).to(policy.device))
     else:
-        value = make_value_model(policy)
+        value = make_value_model(policy, cfg.value)
+        if cfg.resume:
+            value.load_state_dict(torch.load(saved_value))
     policy.float(), value.float()  # fp32 master weights (implementation detail 4)
     sampler = policy  # the model that generates the rollouts
     if distributed() and not cfg.fsdp:  # as DDP does: every rank starts from rank 0's weights
@@ -576,12 +601,14 @@ def main(cfg):
             dist.broadcast(p.data, 0)
     if cfg.fsdp:  # shard π, V and ρ; a plain copy of π (bf16 on GPUs) generates the rollouts
         sampler = copy.deepcopy(policy).to(device, torch.bfloat16 if device.type == "cuda" else torch.float32)
-        policy, value, ref = shard(policy), shard(value), shard(ref)
+        policy, ref = shard(policy), shard(ref)
+        value = value if cfg.value == "head" else shard(value)  # the head is tiny: every rank keeps all of it
     autocast_on = rollout.use_bf16(cfg.bf16, policy.device)  # the same rule as generation
     autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
     warm = lambda step: min(1.0, (step + 1) / max(1, cfg.warmup_steps))  # noqa: E731
     opt_pi = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    opt_v = torch.optim.AdamW(value.parameters(), lr=cfg.value_lr, weight_decay=cfg.weight_decay)
+    opt_v = torch.optim.AdamW(value.parameters(), lr=cfg.head_lr if cfg.value == "head" else cfg.value_lr,
+                              weight_decay=cfg.weight_decay)
     sched_pi = torch.optim.lr_scheduler.LambdaLR(opt_pi, warm)
     sched_v = torch.optim.lr_scheduler.LambdaLR(opt_v, warm)
     state = {"iteration": 0, "best_valid": -1.0, "best_iteration": None, "config": asdict(cfg)}
@@ -611,8 +638,9 @@ def main(cfg):
     def checkpoint():  # with FSDP every rank first helps to gather the full state; rank 0 writes
         full = {}
         if cfg.fsdp:
-            full = {"policy": full_state_dict(policy), "value": full_state_dict(value),
-                    "opt_pi": full_state_dict(policy, opt_pi), "opt_v": full_state_dict(value, opt_v)}
+            full = {"policy": full_state_dict(policy), "opt_pi": full_state_dict(policy, opt_pi)}
+            if cfg.value == "separate":
+                full.update(value=full_state_dict(value), opt_v=full_state_dict(value, opt_v))
         if is_main:
             save_checkpoint(ckpt, policy, value, tokenizer, opt_pi, opt_v, sched_pi, sched_v, state, full)
         barrier()
@@ -630,7 +658,18 @@ def main(cfg):
         return score
 
     n_problems = max(1, cfg.rollouts // cfg.samples)
+    t_start, last_s = time.time(), 0.0
+
+    def out_of_time():  # --max_minutes; rank 0's clock decides for every rank
+        late = bool(cfg.max_minutes) and time.time() - t_start + last_s > 60 * cfg.max_minutes
+        return bool(all_reduce(torch.tensor(int(late) if is_main else 0, device=policy.device), dist.ReduceOp.MAX))
+
     while state["iteration"] < cfg.iterations and not stop["requested"]:
+        if out_of_time():
+            console.print(f"--max_minutes {cfg.max_minutes}: stopping after iteration {state['iteration']}")
+            if state["iteration"] % cfg.save_every:
+                checkpoint()
+            break
         it = state["iteration"] + 1
         valid_score = maybe_evaluate(0) if it == 1 and cfg.eval_every else None
         rng = random.Random(cfg.seed * 100_003 + it)  # the same problems again after a resume
@@ -640,13 +679,14 @@ def main(cfg):
             sampler, tokenizer, batch, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
             top_p=1.0, feedback="real", shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
             batch_size=cfg.batch_size, seed=(cfg.seed * 100_003 + it) * world + rank, judge_every_turn=False,
-            demos=train, all_problems=train)
+            demos=train, all_problems=train, prefill_mode=cfg.prefill)
         t1 = time.time()
         m = ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg,
                        tokenizer.pad_token_id, autocast)
         if cfg.fsdp:
             copy_to_sampler(policy, sampler)
         t2 = time.time()
+        last_s = t2 - t0
         if distributed():  # metrics over all ranks' episodes (sent without prompt ids and log-probs)
             episodes = [ep for part in gather([{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]}
                                                for ep in episodes]) for ep in part]

@@ -1,4 +1,4 @@
-"""Build the embedded mini problem set: mini/problems.jsonl.
+"""Build the embedded stdin/stdout mini problem set: mini/stdio.jsonl.
 
 The mini set is a small, hand-written collection of competitive-programming-style stdin/stdout
 problems in CodeContests' shape (rlef-paper.md §2.2), so that the whole RLEF pipeline runs offline
@@ -6,7 +6,7 @@ on a laptop. The problem specs live beside this file (specs_trivial.py, specs_ea
 specs_medium.py); this script turns them into the problem schema of DESIGN.md.
 
 Run:
-    python mini/build.py            # verify every spec and (re)write mini/problems.jsonl
+    python mini/build.py            # verify every spec and (re)write mini/stdio.jsonl
 
 What it does, per problem:
     1. collect the public test inputs and the private test inputs (explicit edge cases plus a
@@ -19,7 +19,7 @@ What it does, per problem:
     4. build the CodeContests-style description: statement, "Input", "Output", and the public
        tests shown verbatim under "Example"/"Examples".
 
-It writes mini/problems.jsonl atomically (temp file + os.replace), one problem per line, sorted by
+It writes mini/stdio.jsonl atomically (temp file + os.replace), one problem per line, sorted by
 split then id; the bytes are the same on every run. Nothing is written when any check fails.
 
 Implementation details:
@@ -47,7 +47,7 @@ import specs_medium  # noqa: E402
 import specs_trivial  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT_PATH = os.path.join(HERE, "problems.jsonl")
+OUT_PATH = os.path.join(HERE, "stdio.jsonl")
 DIFFICULTIES = ("trivial", "easy", "medium")
 SPLITS = ("train", "valid", "test")
 RUN_TIMEOUT_S = 10.0

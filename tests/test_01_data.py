@@ -11,7 +11,7 @@ import pytest
 
 data = importlib.import_module("01_data")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MINI = os.path.join(ROOT, "mini", "problems.jsonl")
+MINI = os.path.join(ROOT, "mini", "stdio.jsonl")
 
 
 def run_cli(*args, cwd=ROOT):
@@ -59,11 +59,11 @@ def test_mini_problem_contents(mini):
 
 
 def test_mini_cli_writes_splits(tmp_path):
-    r = run_cli("--out", str(tmp_path))
+    r = run_cli("--source", "mini_stdio", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     total = 0
     for split in ("train", "valid", "test"):
-        rows = read_jsonl(tmp_path / "mini" / f"{split}.jsonl")
+        rows = read_jsonl(tmp_path / "mini_stdio" / f"{split}.jsonl")
         assert rows and all(p["split"] == split for p in rows)
         total += len(rows)
     assert total == len(read_jsonl(MINI))

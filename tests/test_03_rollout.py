@@ -73,22 +73,22 @@ def run(tokenizer, problems, script, **kw):
     return rollout.collect_episodes(None, tokenizer, problems, generate_fn=scripted(tokenizer, script, eos), **options)
 
 
-def rendering(tokenizer, episode, problem, demos=()):
+def rendering(tokenizer, episode, problem, demos=(), mode="fence"):
     """The chat-template text of the episode's conversation, up to the end of the last response."""
     messages = rollout.initial_messages(problem, demos)
     for turn in episode["turns"][:-1]:
         messages += [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": turn["feedback"]}]
     last = episode["turns"][-1]["response"]
-    return rollout.render(tokenizer, messages, problem) + last[len(rollout.prefill(problem)):]
+    return rollout.render(tokenizer, messages, problem, mode) + last[len(rollout.prefill(problem, mode)):]
 
 
 def all_ids(episode):
     return [i for t in episode["turns"] for i in t["prompt_ids"] + t["response_ids"]]
 
 
-def check_round_trip(tokenizer, episode, problem, demos=()):
+def check_round_trip(tokenizer, episode, problem, demos=(), mode="fence"):
     text = rollout.decode(tokenizer, all_ids(episode))
-    expected = rendering(tokenizer, episode, problem, demos)
+    expected = rendering(tokenizer, episode, problem, demos, mode)
     if episode["turns"][-1]["response_ids"][-1] == tokenizer.eos_token_id:
         expected += tokenizer.eos_token
     assert text == expected
@@ -195,14 +195,22 @@ def test_feedback_random_uses_another_problems_failure(tokenizer):
 
 
 def test_function_style_prefill_and_round_trip(tokenizer):
+    # --prefill starter (the paper's C.4): the answer starts with the fence and the starter code
     body = "    return x * x\n```"
-    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": [body] * 3})
+    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": [body] * 3}, prefill_mode="starter")
     turn = ep["turns"][0]
     assert turn["response"] == "```python\n" + SQUARE["prompt"] + body
     assert rollout.decode(tokenizer, turn["prompt_ids"]).endswith("<|im_start|>assistant\n```python\n" + SQUARE["prompt"])
     assert ep["passed_all"] and ep["final_code"] == SQUARE["prompt"] + "    return x * x\n"
-    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": ["    return x + x\n```", body, body]})
+    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": ["    return x + x\n```", body, body]}, prefill_mode="starter")
     assert "Failure: `assert candidate(3) == 9`" in ep["turns"][0]["feedback"] and ep["passed_all"]
+    check_round_trip(tokenizer, ep, SQUARE, mode="starter")
+    # --prefill fence (default): only the opening fence; the model writes the whole function
+    whole = SQUARE["prompt"] + body
+    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": ["def square(x):\n    return x + x\n```", whole]})
+    assert rollout.decode(tokenizer, ep["turns"][0]["prompt_ids"]).endswith("<|im_start|>assistant\n```python\n")
+    assert ep["turns"][1]["response"] == "```python\n" + whole and ep["passed_all"] and len(ep["turns"]) == 2
+    assert ep["settings"]["prefill"] == "fence"
     check_round_trip(tokenizer, ep, SQUARE)
 
 

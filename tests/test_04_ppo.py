@@ -121,6 +121,24 @@ def test_value_read_at_turn_prompt_end():
     assert torch.equal(value.model.embed_tokens.weight, policy.model.embed_tokens.weight)
 
 
+def test_value_head_reads_detached_policy_features_at_turn_prompt_end():
+    policy = tiny_policy()
+    head = ppo.make_value_model(policy, "head")
+    assert float(head.weight.detach().abs().sum() + head.bias.detach().abs().sum()) == 0.0  # V starts at 0
+    torch.nn.init.normal_(head.weight)
+    b = ppo.build_batch(EPISODES, pad_id=0, device=torch.device("cpu"))
+    logp, hidden = ppo.token_logprobs(policy, b, 1.0, return_hidden=True)
+    v = ppo.turn_values(head, b, hidden)
+    for i, ep in enumerate(EPISODES):
+        seq = torch.tensor([[x for t in ep["turns"] for x in t["prompt_ids"] + t["response_ids"]]])
+        h = policy.get_decoder()(seq).last_hidden_state[0]
+        for t in range(len(ep["turns"])):
+            assert abs(v[i, t].item() - head(h[b["value_pos"][i, t]]).item()) < 1e-4
+    assert (v[~b["turn_mask"]] == 0).all()
+    v.sum().backward()  # the value loss trains the head only, never π's weights
+    assert head.weight.grad is not None and all(p.grad is None for p in policy.parameters())
+
+
 def make_cfg(**kw):
     cfg = ppo.Config(minibatches=2, micro_batch=2, lr=1e-2, value_lr=1e-2, warmup_steps=1, temperature=1.0)
     for k, v in kw.items():
@@ -151,9 +169,10 @@ def sample_episodes(policy, n, prompt=(1, 3, 4), length=3, gen=None):
     return eps
 
 
-def test_ratio_is_one_on_first_minibatch_and_prompt_tokens_get_no_gradient():
+@pytest.mark.parametrize("kind", ["separate", "head"])
+def test_ratio_is_one_on_first_minibatch_and_prompt_tokens_get_no_gradient(kind):
     policy = tiny_policy()
-    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy)
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy, kind)
     cfg = make_cfg()
     eps = sample_episodes(policy, 8, gen=torch.Generator().manual_seed(0))
     m = ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
@@ -218,7 +237,7 @@ def tiny_model_dir(tmp_path_factory):
 def small_data(tmp_path_factory):
     import json
 
-    src = os.path.join(ROOT, "mini", "problems.jsonl")
+    src = os.path.join(ROOT, "mini", "stdio.jsonl")
     rows = [json.loads(line) for line in open(src)]
     out = tmp_path_factory.mktemp("data")
     for split in ("train", "valid", "test"):
@@ -260,3 +279,28 @@ def test_two_iteration_smoke_run_and_resume(tiny_model_dir, small_data, tmp_path
     r = run_ppo(*common, "--iterations", "3", "--resume")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert [json.loads(line)["iteration"] for line in open(out / "metrics.jsonl")] == [1, 2, 3]
+
+
+@pytest.mark.slow
+def test_value_head_time_budget_and_resume_on_function_problems(tiny_model_dir, tmp_path):
+    import json
+
+    rows = [json.loads(line) for line in open(os.path.join(ROOT, "mini", "functions.jsonl"))]
+    data = tmp_path / "data"
+    data.mkdir()
+    for split in ("train", "valid", "test"):
+        with open(data / f"{split}.jsonl", "w") as f:
+            f.writelines(json.dumps(p) + "\n" for p in [r for r in rows if r["split"] == split][:2])
+    out = tmp_path / "ppo"
+    common = ["--model", tiny_model_dir, "--data", str(data), "--out", str(out), "--episodes_dir", str(tmp_path / "ep"),
+              "--rollouts", "4", "--samples", "2", "--micro_batch", "2", "--max_new_tokens", "12",
+              "--final_samples", "0", "--batch_size", "8", "--value", "head", "--iterations", "2"]
+    r = run_ppo(*common, "--max_minutes", "0.001")  # the budget is spent by the end of iteration 1
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert "stopping after iteration 1" in r.stdout
+    assert (out / "checkpoint" / "value_head.pt").exists() and not (out / "checkpoint" / "value").exists()
+    r = run_ppo(*common, "--resume", "--value", "separate")  # the run's value kind must match
+    assert r.returncode != 0 and "value" in r.stdout + r.stderr
+    r = run_ppo(*common, "--resume")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert [json.loads(line)["iteration"] for line in open(out / "metrics.jsonl")] == [1, 2]
