@@ -81,7 +81,10 @@ Implementation details (choices the paper leaves open):
 10. Batching is continuous at the turn level: each `generate` call takes every active episode (at
    most --batch-size; new episodes fill the places of finished ones), whatever its turn. Each call
    re-reads the whole conversation (no key/value cache is kept across turns): simple, at the price
-   of one forward pass over the conversation per turn.
+   of one forward pass over the conversation per turn, which dominates on a CPU (measured: 84 s of
+   the 162 s that 32 third-turn rows of ~485 tokens took for 128 new tokens). hf_generate sorts the
+   rows by length and runs them ROWS_PER_CALL = 8 at a time: less left padding, and a runaway row
+   holds up 7 others, not 31 (the same 32 rows: 111 s vs 162 s; 16 per call 116 s, 4 per call 139 s).
 """
 
 import importlib
@@ -360,10 +363,23 @@ def eos_ids(model, tokenizer):
     return {i for i in ids if i is not None}
 
 
+ROWS_PER_CALL = 8  # implementation detail 10
+
+
 @torch.no_grad()
 def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_new_tokens, bf16):
-    """One `model.generate` call for a batch of token-id contexts (left-padded).
-    -> [(response_ids, logprobs)], padding and everything after a row's stop removed."""
+    """`model.generate` on token-id contexts, ROWS_PER_CALL rows of similar length per call
+    (left-padded). -> [(response_ids, logprobs)], padding and everything after a row's stop removed."""
+    if len(contexts) > ROWS_PER_CALL:
+        order = sorted(range(len(contexts)), key=lambda i: len(contexts[i]))
+        results = [None] * len(contexts)
+        for k in range(0, len(order), ROWS_PER_CALL):
+            rows = order[k:k + ROWS_PER_CALL]
+            outs = hf_generate(model, tokenizer, [contexts[i] for i in rows], [fences[i] for i in rows],
+                               temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, bf16=bf16)
+            for i, out in zip(rows, outs):
+                results[i] = out
+        return results
     width = max(map(len, contexts))
     pad = tokenizer.pad_token_id
     ids = torch.tensor([[pad] * (width - len(c)) + c for c in contexts], device=model.device)
