@@ -3,7 +3,7 @@
 This is the method of the paper (rlef-paper.md §6-§7, paper §2.2 and A.1). Each iteration:
 
   1. collect on-policy multi-turn episodes on the train split with 03's `collect_episodes`
-     (temperature 1.0, no top-p/top-k, as in training);
+     (no top-p/top-k; temperature 1.0 in the paper, 0.7 by default here: implementation detail 10);
   2. rebuild every episode's exact token sequence from the recorded ids (token-in/token-out),
      and score it with the policy π (the "old" log-probs), the frozen reference ρ and the value
      model V — one forward pass per model per micro-batch;
@@ -19,6 +19,7 @@ This is the method of the paper (rlef-paper.md §6-§7, paper §2.2 and A.1). Ea
 Commands:
 
     python 04_ppo.py                                      # defaults: 135M offline model, mini train split, CPU
+    python 04_ppo.py --value head --max_minutes 30 --iterations 1000   # the CPU learning benchmark (README)
     python 04_ppo.py --resume                             # continue from runs/ppo/checkpoint
     python 04_ppo.py --iterations 2 --rollouts 4 ...      # a smoke run
     python 04_ppo.py --preset paper --model meta-llama/Llama-3.1-8B-Instruct --data runs/data/code_contests
@@ -43,7 +44,7 @@ Implementation details (choices the paper leaves open):
 3. Separate AdamW optimizers for π and V (V's head starts random, so it gets its own lr);
    linear warm-up then constant; one pass over the batch (paper: 1024 rollouts, 4 updates of 256).
 4. Weights stay fp32 (small lr updates vanish in bf16); forward passes run under bf16 autocast
-   where available (CUDA, and CPUs with fast bf16 — measured 3.7x on this project's CPU).
+   where it is fast (CUDA, and CPUs with AMX); on CPUs without it fp32 is faster (03's use_bf16).
 5. Dropout is disabled in all three models (it makes the ratio ≠ 1 at the first minibatch).
 6. Problems are drawn uniformly without replacement for each iteration, `--samples` rollouts
    each; the paper says only "sample problems", without groups or a group baseline.
@@ -55,6 +56,21 @@ Implementation details (choices the paper leaves open):
    the one-process update on the whole batch (tests/test_04_distributed.py). Rank 0 evaluates and
    writes every file. --fsdp shards π, V, ρ and AdamW states (FSDP2); rollouts then come from a
    plain copy of π, refreshed after each update.
+9. --value head (an option; the default is the paper's separate value model): V is a linear map
+   from π's last hidden state at the turn's last prompt token, on detached features, zero-
+   initialised, with its own AdamW (--head_lr). It needs no second LLM: the update runs 5 instead of
+   9 forward-equivalents per token (π_old, ρ, π forward+backward) and holds one model less. Its
+   value loss never reaches π's weights, so the policy update is the same as with a separate V
+   given the same advantages; V itself is weaker (a probe of π's features, not a fine-tuned LLM).
+10. CPU defaults (the 135M model on 2 cores; `--preset paper` restores the paper's values):
+   16 rollouts of 8 problems x 2 samples per iteration, 4 minibatches, lr 5e-6, 2 warm-up steps,
+   training temperature 0.7 (at 1.0 the 135M model solved 0 of the 16 episodes of our first
+   iteration, leaving PPO nothing to reinforce), zero-shot prompts with only the code fence
+   pre-filled for function problems (03, implementation detail 2). --max_minutes stops starting
+   iterations when the time budget would be exceeded. Measured (README, "The learning benchmark"):
+   30 minutes at lr 2e-5 (5 iterations) made the policy worse — train solve rate 19% -> 0%, test
+   1@3 8.3% -> 4.2%, responses without code 4 -> 22 of 48 — so the default is the smaller 5e-6,
+   which we have not yet measured.
 """
 
 import copy
@@ -86,23 +102,23 @@ class Config:
     out: str = field(default="runs/ppo", metadata={"help": "output folder (metrics, checkpoints, eval episodes)"})
     episodes_dir: str = field(default="runs/episodes", metadata={"help": "where the final test-split episodes go"})
     preset: str = field(default="cpu", metadata={"help": "cpu (defaults below) | paper (the paper's 8B settings, see apply_preset)"})
-    iterations: int = field(default=3, metadata={"help": "PPO iterations (collect + update)"})
+    iterations: int = field(default=3, metadata={"help": "PPO iterations (collect + update); see also --max_minutes"})
     max_minutes: float = field(default=0, metadata={"help": "time budget: start no iteration that would end after this many minutes of training (judged by the last iteration's duration; 0: no limit)"})
-    rollouts: int = field(default=8, metadata={"help": "episodes collected per iteration (paper: 1024)"})
+    rollouts: int = field(default=16, metadata={"help": "episodes collected per iteration (paper: 1024)"})
     samples: int = field(default=2, metadata={"help": "episodes per problem within an iteration (rollouts/samples problems)"})
-    minibatches: int = field(default=2, metadata={"help": "optimizer steps per iteration (paper: 4 of 256)"})
+    minibatches: int = field(default=4, metadata={"help": "optimizer steps per iteration (paper: 4 of 256)"})
     micro_batch: int = field(default=2, metadata={"help": "episodes per forward/backward (gradient accumulation)"})
     turns: int = field(default=3, metadata={"help": "turn limit (paper: 3)"})
     shots: int = field(default=0, metadata={"help": "worked demonstrations in the prompt (03 --shots); 0 = the paper's prompt"})
     prefill: str = field(default="fence", metadata={"help": "function problems: fence | starter (03 --prefill)", "choices": ["fence", "starter"]})
     max_new_tokens: int = field(default=128, metadata={"help": "max tokens per response"})
-    temperature: float = field(default=1.0, metadata={"help": "training sampling temperature (paper: 1.0, no top-p/top-k)"})
+    temperature: float = field(default=0.7, metadata={"help": "training sampling temperature, no top-p/top-k (paper: 1.0; the 135M model solved 0 of 16 train episodes at 1.0)"})
     lr: float = field(default=5e-6, metadata={"help": "policy learning rate (paper 8B: 2e-7)"})
     value: str = field(default="separate", metadata={"help": "separate: a copy of the LLM with a scalar head (the paper) | head: a linear head on π's last hidden state, detached (~2x cheaper update: no second LLM)", "choices": ["separate", "head"]})
-    value_lr: float = field(default=2e-5, metadata={"help": "learning rate of the separate value model (its head starts random)"})
+    value_lr: float = field(default=5e-6, metadata={"help": "learning rate of the separate value model (its head starts random)"})
     head_lr: float = field(default=1e-3, metadata={"help": "learning rate of --value head (a linear probe needs a far larger one)"})
     weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay (paper: 0.1)"})
-    warmup_steps: int = field(default=4, metadata={"help": "linear warm-up in optimizer steps (paper: 50)"})
+    warmup_steps: int = field(default=2, metadata={"help": "linear warm-up in optimizer steps (paper: 50)"})
     max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping (global norm) per model"})
     kl_coef: float = field(default=0.05, metadata={"help": "β of the per-turn KL penalty (paper: 0.05)"})
     clip: float = field(default=0.2, metadata={"help": "PPO ratio clip ε (paper: 0.2)"})
@@ -126,6 +142,7 @@ def apply_preset(cfg):
     if cfg.preset == "paper":
         cfg.rollouts, cfg.samples, cfg.minibatches, cfg.lr, cfg.value_lr = 1024, 1, 4, 2e-7, 2e-7
         cfg.warmup_steps, cfg.iterations, cfg.shots, cfg.max_new_tokens = 50, 3000, 0, 2048
+        cfg.temperature, cfg.value, cfg.prefill = 1.0, "separate", "starter"
         cfg.eval_every, cfg.eval_samples, cfg.save_every = 200, 20, 200  # 800 updates = 200 iterations
     elif cfg.preset != "cpu":
         raise SystemExit(f"error: unknown --preset {cfg.preset!r} (cpu | paper)")
@@ -550,12 +567,16 @@ def load_split(data, split):
 
 
 def print_row(it, m):
-    table = Table(title=f"04_ppo iteration {it}", show_header=True)
-    keys = ["reward", "solve_rate", "public_pass", "turns", "policy_loss", "value_loss", "approx_kl",
-            "clipfrac", "explained_variance", "kl_ref", "tokens_per_s", "s_generate", "s_sandbox", "s_update"]
-    for k in keys:
-        table.add_column(k.replace("_", " "), justify="right")
-    table.add_row(*[f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k)) for k in keys])
+    """The iteration's metrics as a narrow table (two metric/value column pairs): fits 80 columns."""
+    keys = ["reward", "solve_rate", "public_pass", "turns", "kl_ref", "explained_variance", "policy_loss",
+            "value_loss", "approx_kl", "clipfrac", "tokens_per_s", "s_generate", "s_sandbox", "s_update"]
+    table = Table(title=f"04_ppo iteration {it}")
+    for name in ("metric", "value", "metric", "value"):
+        table.add_column(name, justify="left" if name == "metric" else "right")
+    cells = [(k.replace("_", " "), f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k))) for k in keys]
+    half = (len(cells) + 1) // 2
+    for left, right in zip(cells[:half], cells[half:] + [("", "")]):
+        table.add_row(*left, *right)
     console.print(table)
 
 

@@ -58,6 +58,36 @@ def test_mini_problem_contents(mini):
             compile(code, p["id"], "exec")
 
 
+FUNCTIONS = os.path.join(ROOT, "mini", "functions.jsonl")
+
+
+def test_mini_functions_schema_splits_and_tests():
+    rows = read_jsonl(FUNCTIONS)
+    assert len(rows) >= 80 and len({p["id"] for p in rows}) == len(rows)
+    for split, n in (("train", 40), ("valid", 16), ("test", 24)):
+        part = [p for p in rows if p["split"] == split]
+        assert len(part) == n and {p["difficulty"] for p in part} == {"trivial", "easy", "medium"}, split
+    names = {}
+    for p in rows:
+        assert data.check_problem(p) is None, (p["id"], data.check_problem(p))
+        assert p["source"] == "mini" and p["style"] == "function" and p["description"] == p["prompt"]
+        assert p["prompt"].startswith(f"def {p['entry_point']}(") and p["solutions"] and p["incorrect_solutions"]
+        assert 1 <= len(p["public_tests"]) <= 3 and len(p["private_tests"]) >= 5, p["id"]
+        for t in p["public_tests"] + p["private_tests"]:
+            assert t["input"].startswith("assert candidate(") and t["output"] == ""
+        assert not {t["input"] for t in p["public_tests"]} & {t["input"] for t in p["private_tests"]}, p["id"]
+        names.setdefault(p["entry_point"], set()).add(p["split"])
+    assert all(len(splits) == 1 for splits in names.values())  # no task in two splits
+
+
+def test_mini_default_source_is_the_function_set(tmp_path):
+    r = run_cli("--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    rows = [p for split in ("train", "valid", "test") for p in read_jsonl(tmp_path / "mini" / f"{split}.jsonl")]
+    by_id = lambda ps: sorted(ps, key=lambda p: p["id"])  # noqa: E731
+    assert by_id(rows) == by_id(read_jsonl(FUNCTIONS))
+
+
 def test_mini_cli_writes_splits(tmp_path):
     r = run_cli("--source", "mini_stdio", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr

@@ -36,7 +36,7 @@ def test_five_stages_in_order(tmp_path):
 
     run("01_data.py", "--out", str(data))
     run("02_sandbox.py", "--data", str(data / "mini"), "--split", "valid", "--report", str(tmp_path / "verify.json"))
-    assert json.load(open(tmp_path / "verify.json"))["verified"] == 15
+    assert json.load(open(tmp_path / "verify.json"))["verified"] == 16
     run("03_rollout.py", *tiny, "--data", str(data / "mini"), "--limit", "3", "--samples", "1",
         "--out", str(episodes / "base_test.jsonl"))
     run("04_ppo.py", *tiny, "--data", str(data / "mini"), "--out", str(tmp_path / "ppo"),
