@@ -36,7 +36,6 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 import time
 
 sys.dont_write_bytecode = True  # keep mini/ and the repo root free of __pycache__ from our imports
@@ -46,6 +45,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT]
 
 import specs_functions  # noqa: E402
+from build import write_atomic  # noqa: E402  (the stdio set's builder: temp file + os.replace)
 
 sandbox = importlib.import_module("02_sandbox")
 data = importlib.import_module("01_data")
@@ -204,18 +204,6 @@ def verify_row(spec, row):
     if reason:
         fail(spec, f"01_data.check_problem rejects the row: {reason}")
     return passed_public
-
-
-def write_atomic(path, lines):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".functions.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.writelines(lines)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------- main
