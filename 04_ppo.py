@@ -115,7 +115,7 @@ class Config:
     temperature: float = field(default=0.7, metadata={"help": "training sampling temperature, no top-p/top-k (paper: 1.0; the 135M model solved 0 of 16 train episodes at 1.0)"})
     lr: float = field(default=5e-6, metadata={"help": "policy learning rate (paper 8B: 2e-7)"})
     value: str = field(default="separate", metadata={"help": "separate: a copy of the LLM with a scalar head (the paper) | head: a linear head on π's last hidden state, detached (no second LLM: 5 instead of 9 forward-equivalents per token)", "choices": ["separate", "head"]})
-    value_lr: float = field(default=5e-6, metadata={"help": "learning rate of the separate value model (its head starts random)"})
+    value_lr: float = field(default=2e-5, metadata={"help": "learning rate of the separate value model (its head starts random)"})
     head_lr: float = field(default=1e-3, metadata={"help": "learning rate of --value head (a linear probe needs a far larger one)"})
     weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay (paper: 0.1)"})
     warmup_steps: int = field(default=2, metadata={"help": "linear warm-up in optimizer steps (paper: 50)"})
