@@ -89,6 +89,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 rollout = importlib.import_module("03_rollout")
@@ -540,12 +541,24 @@ def truncate_metrics(path, iteration):
 # Evaluation: 1@3 = share of rollouts whose final code passes all tests (one rollout per budget)
 
 
+def with_progress(description, total, collect):
+    """collect(on_episode) under a progress bar of finished episodes: collecting and evaluating
+    take minutes on a CPU, and a silent terminal looks hung."""
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(description, total=total)
+        return collect(lambda episode: progress.update(task, advance=1))
+
+
 def evaluate(policy, tokenizer, problems, cfg, path, *, samples, feedback="real", seed=0, train_problems=None):
-    episodes = rollout.collect_episodes(
-        policy, tokenizer, problems, samples=samples, turns=cfg.turns, temperature=cfg.eval_temperature,
-        top_p=0.95, feedback=feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
-        batch_size=cfg.batch_size, seed=seed, judge_every_turn=True, demos=train_problems, all_problems=problems,
-        prefill_mode=cfg.prefill)
+    def run(on_episode):
+        return rollout.collect_episodes(
+            policy, tokenizer, problems, samples=samples, turns=cfg.turns, temperature=cfg.eval_temperature,
+            top_p=0.95, feedback=feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
+            batch_size=cfg.batch_size, seed=seed, judge_every_turn=True, demos=train_problems,
+            all_problems=problems, prefill_mode=cfg.prefill, on_episode=on_episode)
+
+    episodes = with_progress(f"evaluating -> {path}", len(problems) * samples, run)
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path + ".tmp", "w") as f:
         for ep in episodes:
@@ -696,12 +709,17 @@ def main(cfg):
         rng = random.Random(cfg.seed * 100_003 + it)  # the same problems again after a resume
         batch = rng.sample(train, min(n_problems, len(train)))[rank::world]  # this rank's share
         t0 = time.time()
-        episodes = rollout.collect_episodes(
-            sampler, tokenizer, batch, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
-            top_p=1.0, feedback="real", shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
-            batch_size=cfg.batch_size, seed=(cfg.seed * 100_003 + it) * world + rank, judge_every_turn=False,
-            demos=train, all_problems=train, prefill_mode=cfg.prefill)
+
+        def run(on_episode):
+            return rollout.collect_episodes(
+                sampler, tokenizer, batch, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
+                top_p=1.0, feedback="real", shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
+                batch_size=cfg.batch_size, seed=(cfg.seed * 100_003 + it) * world + rank, judge_every_turn=False,
+                demos=train, all_problems=train, prefill_mode=cfg.prefill, on_episode=on_episode)
+
+        episodes = with_progress(f"iteration {it}: collecting", len(batch) * cfg.samples, run)
         t1 = time.time()
+        console.print(f"iteration {it}: PPO update on {len(episodes)} episodes ({cfg.minibatches} minibatches)")
         m = ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg,
                        tokenizer.pad_token_id, autocast)
         if cfg.fsdp:
