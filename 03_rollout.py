@@ -53,7 +53,7 @@ Implementation details (choices the paper leaves open):
    the feedback shows the interpreter's SyntaxError in the exception form and the model can fix it.
 4. Generation stops a row once its *new* tokens contain a closed code block (two ``` fences, one
    for pre-filled function problems) or at EOS (kept in response_ids when sampled). We do not use
-   transformers' `stop_strings`: it also matches the prompt's fences. --max-new-tokens 256 by
+   transformers' `stop_strings`: it also matches the prompt's fences. --max-new-tokens 128 by
    default (the mini problems need ~30-150 tokens; the paper gives no limit).
 5. Log-probs are log_softmax(logits / temperature) of the sampled token from the raw logits, also
    when top-p < 1 (the truncated distribution is not recorded); temperature 0 = greedy, recorded
