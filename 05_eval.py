@@ -465,6 +465,12 @@ def print_table(report):
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 200  # piped into a file: rich would wrap at 80 columns
     console.print(table)
+    # the intervals are easy to over-read with few rollouts: say what they cover
+    note = ("intervals resample each problem's own rollouts (paper B.1): they leave out which problems "
+            "were drawn and how another training run would do")
+    if any(min(c["rollouts_per_problem"], default=0) == 1 for c in cols):
+        note += "; with 1 rollout per problem an interval is a single point"
+    console.print(note, markup=False)
 
 
 def print_budget_chart(report, width):

@@ -258,6 +258,18 @@ def test_report_without_intersection_keeps_every_problem(files):
     assert a["metrics"]["1@3"]["value"] == pytest.approx((1 / 3 + 1 / 3 + 1) / 3)
 
 
+def test_table_says_when_intervals_collapse_to_a_point(tmp_path, capsys):
+    one = write(tmp_path / "one.jsonl", [episode(f"p{i}", 0, [(OK_, i % 2 == 0, "z")]) for i in range(4)])
+    report = ev.build_report([one], rounds=20, log=lambda m: None)
+    low, high = report["columns"][0]["metrics"]["1@3"]["ci"]
+    assert low == high == 0.5  # one rollout per problem: every resample is the data itself
+    ev.print_table(report)
+    assert "an interval is a single point" in capsys.readouterr().out
+    ev.print_table(ev.build_report([write(tmp_path / "a.jsonl", A)], rounds=20, log=lambda m: None))
+    out = capsys.readouterr().out
+    assert "resample each problem's own rollouts" in out and "single point" not in out
+
+
 def test_mixed_turn_limits_give_one_column_each(tmp_path):
     eps = [episode("p", s, [(OK_, s < 2, "c")], T=1) for s in range(4)]             # C/N = 2/4
     eps += [episode("p", s, [(WA, False, "c"), (OK_, s == 0, "d")], T=3) for s in range(2)]
