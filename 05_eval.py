@@ -468,7 +468,7 @@ def print_table(report):
     # the intervals are easy to over-read with few rollouts: say what they cover
     note = ("intervals resample each problem's own rollouts (paper B.1): they leave out which problems "
             "were drawn and how another training run would do")
-    if any(min(c["rollouts_per_problem"], default=0) == 1 for c in cols):
+    if any(c["rollouts_per_problem"][0] == 1 for c in cols):  # [min, max] rollouts per problem
         note += "; with 1 rollout per problem an interval is a single point"
     console.print(note, markup=False)
 
