@@ -3,9 +3,10 @@
 RLEF (Gehring et al., ICML 2025; rlef-paper.md §3, §4) treats code generation as a multi-turn
 dialogue. The model gets a problem, answers with code; the code runs on the problem's *public*
 tests; if all pass the episode ends, otherwise the failures come back as the next user message and
-the model tries again, up to a turn limit (3). The last response's code is then judged on all tests
-(public + private + generated) and that decides the episode: reward +1 or -1, and -0.2 for each
-earlier turn without valid code. This file runs that loop for many episodes at once:
+the model tries again, up to a turn limit (3). The last response's code is then judged on the public
+and private tests and that decides the episode: reward +1 or -1 (paper §2.2), and -0.2 for each
+earlier turn without valid code (`passed_all`, the evaluation, also counts the generated tests).
+This file runs that loop for many episodes at once:
 
     generate one turn for up to --batch-size active episodes (one batched `model.generate`,
     stopped per row at the end of the first code block or at EOS)
@@ -13,11 +14,15 @@ earlier turn without valid code. This file runs that loop for many episodes at o
     -> finished episodes are judged on all tests and written out; the others get their feedback
        message (02's `format_feedback`) and wait for the next batch; new episodes fill the gaps.
 
-Token-in/token-out (anchors.md §2.2, §5): each turn records the exact prompt token ids added before
-the response (the whole prompt at turn 0, the delta afterwards), the sampled response ids and their
-sampling log-probs, so 04 trains on exactly what was sampled: concatenating prompt_ids +
-response_ids of all turns gives the sequence the model saw, and it decodes to the chat-template
-rendering of the conversation (a test checks this).
+Token-in/token-out: each turn records the exact prompt token ids added before the response (the
+whole prompt at turn 0, the delta afterwards), the sampled response ids and their sampling log-probs,
+so 04 trains on exactly what was sampled: concatenating prompt_ids + response_ids of all turns gives
+the sequence the model saw. Sampled text is never re-rendered: a later turn's prompt_ids are the
+chat template's end of the assistant turn, the feedback turn and the next assistant header, rendered
+around a placeholder in place of the response (`next_turn_text`), so each context is exactly the
+previous one + the sampled ids + the new prompt_ids, also with templates that trim messages (Llama
+3.x: re-rendering would drop a response's trailing "\n\n"). It decodes to the chat-template
+rendering of the conversation with the responses as sampled (tests check both).
 
 Commands:
 
@@ -63,8 +68,8 @@ Implementation details (choices the paper leaves open):
    max_position_embeddings, the current turn becomes the final one (judged on all tests, reward
    +-1) and the episode records stop_reason "context". A first prompt that is too long: the
    problem is skipped and counted. Problems without public tests are skipped and counted.
-   If the chat template does not extend the decoded conversation (it should always), the episode
-   also ends at that turn, with stop_reason "template".
+   If the chat template drops or repeats the response placeholder, the episode also ends at that
+   turn, with stop_reason "template" and a loud warning (it is then a single-turn episode).
 7. --shots N puts N worked examples before the problem: user = the same prompt template for a train
    problem, assistant = its reference solution in a ```python block; the first N trivial train
    problems (file order), never the problem itself. Each example is a plain user/assistant
@@ -75,9 +80,11 @@ Implementation details (choices the paper leaves open):
    `raise NotImplementedError()`) gives the message, cached per Y. It replaces every feedback
    message, also after a response without code. --feedback none (B.5): the follow-up is only the
    footer and episodes never stop early. Rewards are unchanged in both.
-9. Rewards: final turn +1 if its code passes public+private+generated tests, else -1; a non-final
-   turn without valid code -0.2; else 0. Episode `reward` = sum over turns. Episodes also record
-   `stop_reason` (passed | turn_limit | context | template).
+9. Rewards: final turn +1 if its code passes the public and private tests (paper §2.2), else -1; a
+   non-final turn without valid code -0.2; else 0. Episode `reward` = sum over turns. `passed_all`
+   (turn and episode) is the evaluation: public + private + generated tests, as the paper
+   evaluates; `settings.tests` records both. Episodes also record `stop_reason` (passed | turn_limit |
+   context | template), counted in the summary.
 10. Batching is continuous at the turn level: each `generate` call takes every active episode (at
    most --batch-size; new episodes fill the places of finished ones), whatever its turn. Each call
    re-reads the whole conversation (no key/value cache is kept across turns): simple, at the price
@@ -94,8 +101,10 @@ import random
 import re
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import torch
 from rich.console import Console
@@ -317,6 +326,21 @@ def render(tokenizer, messages, problem, mode="fence"):
     return text + prefill(problem, mode)
 
 
+PLACEHOLDER = "\ue000response\ue000"  # private-use characters: no template trims or rewrites them
+
+
+def next_turn_text(tokenizer, messages, feedback, problem, mode, ended_with=""):
+    """What follows a sampled response (token-in/token-out, above): the template's end of the turn,
+    the feedback turn and the next assistant header (+ pre-fill), rendered around PLACEHOLDER.
+    ended_with: a sampled EOS, which already ends the turn. None if PLACEHOLDER is not there once."""
+    text = render(tokenizer, messages + [{"role": "assistant", "content": PLACEHOLDER},
+                                         {"role": "user", "content": feedback}], problem, mode)
+    if text.count(PLACEHOLDER) != 1:
+        return None
+    after = text.split(PLACEHOLDER)[1]
+    return after[len(ended_with):] if ended_with and after.startswith(ended_with) else after
+
+
 def decode(tokenizer, ids):
     return tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
 
@@ -409,29 +433,34 @@ def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_n
 # Judging (02_sandbox) and feedback
 
 
-def judge(problem, code, tests, cache, *, stop_on_first_failure):
-    """run_tests with the problem's limits; memoised per (problem, code, test set)."""
-    key = (problem["id"], code, len(tests), stop_on_first_failure)
+def judge(problem, code, which, cache):
+    """run_tests on the problem's `which` tests ("public_tests", "private_tests", "generated_tests")
+    with its limits, memoised per (problem, code, which); all public tests run (for the feedback),
+    the others stop at the first failure."""
+    key = (problem["id"], code, which)
     if key not in cache:
-        cache[key] = sandbox.run_tests(code, tests, style=problem.get("style", "stdio"), entry_point=problem.get("entry_point"),
+        cache[key] = sandbox.run_tests(code, problem.get(which) or [], style=problem.get("style", "stdio"),
+                                       entry_point=problem.get("entry_point"),
                                        time_limit_s=problem.get("time_limit_s", 10.0),
                                        memory_limit_bytes=problem.get("memory_limit_bytes", 1 << 30),
-                                       stop_on_first_failure=stop_on_first_failure)
+                                       stop_on_first_failure=which != "public_tests")
     return cache[key]
 
 
-def all_tests(problem):
-    return problem["public_tests"] + problem["private_tests"] + problem.get("generated_tests", [])
+def passes(problem, code, which, cache):
+    return not problem.get(which) or judge(problem, code, which, cache).passed  # no tests: nothing fails
 
 
 def judge_response(problem, code, valid, *, final, every_turn, cache):
-    """Runs in a worker thread: public tests (all of them, for the feedback), then all tests if this
-    turn is final or --judge-every-turn. -> (public report or None, passed_all or None)"""
-    report = judge(problem, code, problem["public_tests"], cache, stop_on_first_failure=False) if code and code.strip() else None
-    passed_all = None
-    if final or every_turn or (valid and report.passed):  # a public pass may end the episode: judge it now
-        passed_all = bool(valid and report.passed and judge(problem, code, all_tests(problem), cache, stop_on_first_failure=True).passed)
-    return report, passed_all
+    """Runs in a worker thread: public tests (all of them, for the feedback), then, if this turn is
+    final or --judge-every-turn, the private and the generated tests. -> (public report or None,
+    rewarded, passed_all), the last two None when not judged: the reward counts public + private
+    tests (paper §2.2), passed_all (the evaluation) adds the generated ones."""
+    report = judge(problem, code, "public_tests", cache) if code and code.strip() else None
+    if not (final or every_turn or (valid and report.passed)):  # a public pass may end the episode: judge it now
+        return report, None, None
+    rewarded = bool(valid and report.passed and passes(problem, code, "private_tests", cache))
+    return report, rewarded, rewarded and passes(problem, code, "generated_tests", cache)
 
 
 def random_feedback(problem, all_problems, rng, cache):
@@ -446,7 +475,7 @@ def random_feedback(problem, all_problems, rng, cache):
         programs = list(other.get("incorrect_solutions", []))
         random.Random(other["id"]).shuffle(programs)
         for program in programs + ["raise NotImplementedError()"]:
-            report = judge(other, program, other["public_tests"], cache, stop_on_first_failure=False)
+            report = judge(other, program, "public_tests", cache)
             if not report.passed:
                 break
         cache[key] = sandbox.format_feedback(report, other["public_tests"], style=other.get("style", "stdio"))
@@ -473,7 +502,6 @@ class Episode:
     sample: int
     messages: list            # the conversation so far (demos, prompt, responses, feedback)
     ids: list                 # every token id so far (what the model sees next)
-    text: str                 # decode(ids)
     prompt_ids: list          # ids added since the last response (the next turn's prompt_ids)
     turns: list = field(default_factory=list)
     stop_reason: str = ""
@@ -518,19 +546,20 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
         messages = initial_messages(problem, choose_demos(demos, shots, problem["id"]) if shots else ())
         text = render(tokenizer, messages, problem, prefill_mode)
         ids = encode(tokenizer, text)
-        return Episode(problem, sample, messages, ids, decode(tokenizer, ids), list(ids))
+        return Episode(problem, sample, messages, ids, list(ids))
 
-    def finish(ep, passed_all, reason):
+    options = SimpleNamespace(temperature=temperature, top_p=top_p, turns=turns, feedback=feedback, seed=seed,
+                              shots=shots, max_new_tokens=max_new_tokens, prefill=prefill_mode)
+
+    def finish(ep, rewarded, passed_all, reason):
         last = ep.turns[-1]
-        last["passed_all"], last["feedback"], last["reward"] = passed_all, None, 1.0 if passed_all else -1.0
+        last["passed_all"], last["feedback"], last["reward"] = passed_all, None, 1.0 if rewarded else -1.0
         ep.stop_reason = reason
         p = ep.problem
         record = {"problem_id": p["id"], "sample": ep.sample, "model": model_name,
-                  "settings": {"temperature": temperature, "top_p": top_p, "turns": turns, "feedback": feedback,
-                               "seed": seed, "shots": shots, "max_new_tokens": max_new_tokens, "split": p.get("split", ""),
-                               "prefill": prefill_mode},
-                  "turns": ep.turns, "final_code": last["code"], "passed_public": last["public_passed"],
-                  "passed_all": passed_all, "reward": sum(t["reward"] for t in ep.turns), "stop_reason": reason}
+                  "settings": settings_of(options, p.get("split", "")), "turns": ep.turns, "final_code": last["code"],
+                  "passed_public": last["public_passed"], "passed_all": passed_all,
+                  "reward": sum(t["reward"] for t in ep.turns), "stop_reason": reason}
         done.append(record)
         if on_episode:
             on_episode(record)
@@ -555,49 +584,49 @@ def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperat
             for ep, (response_ids, logprobs) in zip(active, outputs):
                 stats["tokens"] += len(response_ids)
                 body = response_ids[:-1] if response_ids and response_ids[-1] in eos else response_ids
-                full = decode(tokenizer, ep.ids + body)  # decoded in context (robust to leading-space tokenizers)
-                content = prefill(ep.problem, prefill_mode) + (full[len(ep.text):] if full.startswith(ep.text) else decode(tokenizer, body))
+                before, full = decode(tokenizer, ep.ids), decode(tokenizer, ep.ids + body)  # in context: leading spaces
+                content = prefill(ep.problem, prefill_mode) + (full[len(before):] if full.startswith(before) else decode(tokenizer, body))
                 code, valid = extract_code(content)
                 t = len(ep.turns)
                 ep.turns.append({"response": content, "code": code, "valid": valid, "public_passed": False, "verdict": "NO_CODE",
                                  "feedback": None, "passed_all": None, "reward": 0.0, "prompt_ids": ep.prompt_ids,
                                  "response_ids": list(response_ids), "logprobs": list(logprobs)})
-                ep.messages = ep.messages + [{"role": "assistant", "content": content}]
                 ep.ids = ep.ids + list(response_ids)
-                ep.text = decode(tokenizer, ep.ids)
                 jobs.append(pool_exec.submit(judge_response, ep.problem, code, valid, final=t == turns - 1,
                                              every_turn=judge_every_turn, cache=cache))
             # 2. judge them (in parallel threads; run_tests forks the programs)
             t0 = time.perf_counter()
             still_active = []
             for ep, job in zip(active, jobs):
-                report, passed_all = job.result()
+                report, rewarded, passed_all = job.result()
                 turn, t = ep.turns[-1], len(ep.turns) - 1
                 turn["passed_all"] = passed_all
                 if report is not None and turn["valid"]:
                     turn["public_passed"] = report.passed
                     turn["verdict"] = next((r.verdict for r in report.results if r.verdict != "PASSED"), "PASSED")
                 if turn["public_passed"] and feedback != "none":
-                    finish(ep, passed_all, "passed")
+                    finish(ep, rewarded, passed_all, "passed")
                     continue
                 if t == turns - 1:
-                    finish(ep, passed_all, "turn_limit")
+                    finish(ep, rewarded, passed_all, "turn_limit")
                     continue
                 turn["reward"] = 0.0 if turn["valid"] else -0.2
-                # 3. the feedback message, and the token delta of the next prompt
+                # 3. the feedback message; the next prompt's ids are appended to the ids so far, so the
+                # next context is exactly this one + the sampled ids + prompt_ids (token-in/token-out)
                 message = feedback_message(feedback, ep.problem, report, pool, rng, cache)
-                messages = ep.messages + [{"role": "user", "content": message}]
-                text = render(tokenizer, messages, ep.problem, prefill_mode)
-                delta = encode(tokenizer, text[len(ep.text):]) if text.startswith(ep.text) else None
+                last = turn["response_ids"][-1:]
+                text = next_turn_text(tokenizer, ep.messages, message, ep.problem, prefill_mode,
+                                      decode(tokenizer, last) if last and last[0] in eos else "")
+                delta = None if text is None else encode(tokenizer, text)
                 if delta is None or len(ep.ids) + len(delta) + max_new_tokens > max_context:
                     if passed_all is None:  # this turn becomes the final one: judge it on all tests
-                        passed_all = judge_response(ep.problem, turn["code"], turn["valid"], final=True,
-                                                    every_turn=False, cache=cache)[1]
-                    finish(ep, passed_all, "template" if delta is None else "context")
+                        _, rewarded, passed_all = judge_response(ep.problem, turn["code"], turn["valid"], final=True,
+                                                                 every_turn=False, cache=cache)
+                    finish(ep, rewarded, passed_all, "template" if delta is None else "context")
                     continue
                 turn["feedback"] = message
-                ep.messages, ep.prompt_ids, ep.ids = messages, delta, ep.ids + delta
-                ep.text = decode(tokenizer, ep.ids)
+                ep.messages = ep.messages + [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": message}]
+                ep.prompt_ids, ep.ids = delta, ep.ids + delta
                 still_active.append(ep)
             stats["s_sandbox"] += time.perf_counter() - t0
             active = still_active
@@ -625,10 +654,13 @@ def load_problems(data, split):
     return problems
 
 
+TESTS = {"reward": "public+private", "passed_all": "public+private+generated"}  # implementation detail 9
+
+
 def settings_of(cfg, split):
     return {"temperature": cfg.temperature, "top_p": cfg.top_p, "turns": cfg.turns, "feedback": cfg.feedback,
             "seed": cfg.seed, "shots": cfg.shots, "max_new_tokens": cfg.max_new_tokens, "split": split,
-            "prefill": cfg.prefill}
+            "prefill": cfg.prefill, "tests": TESTS}
 
 
 def read_finished(path, settings, model_name):
@@ -656,6 +688,15 @@ def read_finished(path, settings, model_name):
     return episodes
 
 
+def stop_reasons(episodes):
+    """{stop_reason: count}; warns loudly about "template" stops (implementation detail 6)."""
+    counts = dict(Counter(ep.get("stop_reason", "?") for ep in episodes))
+    if counts.get("template"):
+        console.print(f"[bold red]WARNING: {counts['template']} episode(s) ended because the chat template dropped the "
+                      "response placeholder: they are single-turn, not RLEF; use another chat template[/]")
+    return counts
+
+
 def summarize(episodes, stats, title):
     n = max(1, len(episodes))
     first = [ep["turns"][0]["passed_all"] for ep in episodes if ep["turns"][0]["passed_all"] is not None]
@@ -665,7 +706,8 @@ def summarize(episodes, stats, title):
             ("solved at turn 1 (single-turn)", f"{sum(first) / len(first):.3f}" if first else "-"),
             ("final code passes public tests", f"{sum(e['passed_public'] for e in episodes) / n:.3f}"),
             ("mean turns", f"{sum(len(e['turns']) for e in episodes) / n:.2f}"),
-            ("mean reward", f"{sum(e['reward'] for e in episodes) / n:.3f}")]
+            ("mean reward", f"{sum(e['reward'] for e in episodes) / n:.3f}"),
+            ("stop reasons", ", ".join(f"{k} {v}" for k, v in sorted(stop_reasons(episodes).items())))]
     if stats:
         rows += [("tokens generated", str(stats["tokens"])), ("tokens/s (generation)", f"{stats['tokens'] / max(gen, 1e-9):.1f}"),
                  ("seconds generating / judging", f"{gen:.1f} / {stats['s_sandbox']:.1f}"),

@@ -45,24 +45,25 @@ def tokenizer():
     return rollout.load_tokenizer()
 
 
-def scripted(tokenizer, script, eos=True):
+def scripted(tokenizer, script, eos=True, header="<|im_start|>assistant"):
     """A policy from canned responses: script[marker][turn], found by the [MARKER] in the context;
-    the turn is the number of assistant turns after the problem's own prompt."""
-    calls = []
+    the turn is the number of assistant `header`s after the problem's own prompt."""
+    calls, contexts = [], []
 
-    def generate(contexts, fences):
+    def generate(batch, fences):
         out = []
-        for ids in contexts:
+        for ids in batch:
+            contexts.append(list(ids))
             text = rollout.decode(tokenizer, ids)
             marker = max((text.index(m), m) for m in script if m in text)[1]  # demos come before the problem
-            turn = text[text.index(marker):].count("<|im_start|>assistant") - 1
+            turn = text[text.index(marker):].count(header) - 1
             reply = script[marker][turn]
             ids = rollout.encode(tokenizer, reply) + ([tokenizer.eos_token_id] if eos else [])
             out.append((ids, [-0.5] * len(ids)))
-        calls.append(len(contexts))
+        calls.append(len(batch))
         return out
 
-    generate.calls = calls
+    generate.calls, generate.contexts = calls, contexts
     return generate
 
 
@@ -70,25 +71,31 @@ def run(tokenizer, problems, script, **kw):
     options = dict(samples=1, turns=3, temperature=1.0, top_p=1.0, feedback="real", batch_size=8, seed=0)
     options.update(kw)
     eos = options.pop("eos", True)
-    return rollout.collect_episodes(None, tokenizer, problems, generate_fn=scripted(tokenizer, script, eos), **options)
+    generate = options.pop("generate_fn", None) or scripted(tokenizer, script, eos)
+    return rollout.collect_episodes(None, tokenizer, problems, generate_fn=generate, **options)
 
 
-def rendering(tokenizer, episode, problem, demos=(), mode="fence"):
-    """The chat-template text of the episode's conversation, up to the end of the last response."""
+def rendering(tokenizer, episode, problem, demos=(), mode="fence", verbatim=False):
+    """The chat-template text of the episode's conversation, up to the end of the last response.
+    verbatim: responses as sampled, even where the template would trim them (markers, replaced after)."""
     messages = rollout.initial_messages(problem, demos)
-    for turn in episode["turns"][:-1]:
-        messages += [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": turn["feedback"]}]
+    for i, turn in enumerate(episode["turns"][:-1]):
+        content = f"\ue001{i}\ue001" if verbatim else turn["response"]
+        messages += [{"role": "assistant", "content": content}, {"role": "user", "content": turn["feedback"]}]
     last = episode["turns"][-1]["response"]
-    return rollout.render(tokenizer, messages, problem, mode) + last[len(rollout.prefill(problem, mode)):]
+    text = rollout.render(tokenizer, messages, problem, mode) + last[len(rollout.prefill(problem, mode)):]
+    for i, turn in enumerate(episode["turns"][:-1] if verbatim else []):
+        text = text.replace(f"\ue001{i}\ue001", turn["response"])
+    return text
 
 
 def all_ids(episode):
     return [i for t in episode["turns"] for i in t["prompt_ids"] + t["response_ids"]]
 
 
-def check_round_trip(tokenizer, episode, problem, demos=(), mode="fence"):
+def check_round_trip(tokenizer, episode, problem, demos=(), mode="fence", verbatim=False):
     text = rollout.decode(tokenizer, all_ids(episode))
-    expected = rendering(tokenizer, episode, problem, demos, mode)
+    expected = rendering(tokenizer, episode, problem, demos, mode, verbatim)
     if episode["turns"][-1]["response_ids"][-1] == tokenizer.eos_token_id:
         expected += tokenizer.eos_token
     assert text == expected
@@ -246,6 +253,175 @@ def test_context_overflow_ends_the_episode(tokenizer):
 def test_problem_without_public_tests_is_skipped(tokenizer):
     assert run(tokenizer, [{**ADD, "public_tests": []}], {"[ADD]": [RIGHT]}) == []
     assert rollout.LAST_STATS["skipped_no_public"] == 1
+
+
+def test_reward_counts_public_and_private_tests_passed_all_also_generated(tokenizer):
+    # paper §2.2: the training reward judges public + private tests; the evaluation (passed_all) adds generated ones
+    odd = {**ADD, "generated_tests": [{"input": "2 2\n", "output": "5\n"}]}  # RIGHT fails only this one
+    (ep,) = run(tokenizer, [odd], {"[ADD]": [RIGHT]})
+    assert ep["stop_reason"] == "passed" and ep["passed_public"] and ep["reward"] == 1.0
+    assert ep["passed_all"] is False and ep["turns"][0]["passed_all"] is False
+    assert ep["settings"]["tests"] == {"reward": "public+private", "passed_all": "public+private+generated"}
+    (ep,) = run(tokenizer, [odd], {"[ADD]": [HARDCODED]})  # a private test fails: -1 either way
+    assert ep["reward"] == -1.0 and ep["passed_all"] is False
+
+
+# Llama 3.1 Instruct's chat template (tokenizer_config.json of meta-llama/Llama-3.1-8B-Instruct): it
+# renders `message['content'] | trim`, so re-rendering a conversation changes sampled text
+LLAMA31_TEMPLATE = """{{- bos_token }}
+{%- if custom_tools is defined %}
+    {%- set tools = custom_tools %}
+{%- endif %}
+{%- if not tools_in_user_message is defined %}
+    {%- set tools_in_user_message = true %}
+{%- endif %}
+{%- if not date_string is defined %}
+    {%- set date_string = "26 Jul 2024" %}
+{%- endif %}
+{%- if not tools is defined %}
+    {%- set tools = none %}
+{%- endif %}
+
+{#- This block extracts the system message, so we can slot it into the right place. #}
+{%- if messages[0]['role'] == 'system' %}
+    {%- set system_message = messages[0]['content']|trim %}
+    {%- set messages = messages[1:] %}
+{%- else %}
+    {%- set system_message = "" %}
+{%- endif %}
+
+{#- System message + builtin tools #}
+{{- "<|start_header_id|>system<|end_header_id|>\n\n" }}
+{%- if builtin_tools is defined or tools is not none %}
+    {{- "Environment: ipython\n" }}
+{%- endif %}
+{%- if builtin_tools is defined %}
+    {{- "Tools: " + builtin_tools | reject('equalto', 'code_interpreter') | join(", ") + "\n\n"}}
+{%- endif %}
+{{- "Cutting Knowledge Date: December 2023\n" }}
+{{- "Today Date: " + date_string + "\n\n" }}
+{%- if tools is not none and not tools_in_user_message %}
+    {{- "You have access to the following functions. To call a function, please respond with JSON for a function call." }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {{- "Do not use variables.\n\n" }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "\n\n" }}
+    {%- endfor %}
+{%- endif %}
+{{- system_message }}
+{{- "<|eot_id|>" }}
+
+{#- Custom tools are passed in a user message with some extra guidance #}
+{%- if tools_in_user_message and not tools is none %}
+    {#- Extract the first user message so we can plug it in here #}
+    {%- if messages | length != 0 %}
+        {%- set first_user_message = messages[0]['content']|trim %}
+        {%- set messages = messages[1:] %}
+    {%- else %}
+        {{- raise_exception("Cannot put tools in the first user message when there's no first user message!") }}
+{%- endif %}
+    {{- '<|start_header_id|>user<|end_header_id|>\n\n' -}}
+    {{- "Given the following functions, please respond with a JSON for a function call " }}
+    {{- "with its proper arguments that best answers the given prompt.\n\n" }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {{- "Do not use variables.\n\n" }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "\n\n" }}
+    {%- endfor %}
+    {{- first_user_message + "<|eot_id|>"}}
+{%- endif %}
+
+{%- for message in messages %}
+    {%- if not (message.role == 'ipython' or message.role == 'tool' or 'tool_calls' in message) %}
+        {{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' }}
+    {%- elif 'tool_calls' in message %}
+        {%- if not message.tool_calls|length == 1 %}
+            {{- raise_exception("This model only supports single tool-calls at once!") }}
+        {%- endif %}
+        {%- set tool_call = message.tool_calls[0].function %}
+        {%- if builtin_tools is defined and tool_call.name in builtin_tools %}
+            {{- '<|start_header_id|>assistant<|end_header_id|>\n\n' -}}
+            {{- "<|python_tag|>" + tool_call.name + ".call(" }}
+            {%- for arg_name, arg_val in tool_call.arguments | items %}
+                {{- arg_name + '="' + arg_val + '"' }}
+                {%- if not loop.last %}
+                    {{- ", " }}
+                {%- endif %}
+                {%- endfor %}
+            {{- ")" }}
+        {%- else  %}
+            {{- '<|start_header_id|>assistant<|end_header_id|>\n\n' -}}
+            {{- '{"name": "' + tool_call.name + '", ' }}
+            {{- '"parameters": ' }}
+            {{- tool_call.arguments | tojson }}
+            {{- "}" }}
+        {%- endif %}
+        {%- if builtin_tools is defined %}
+            {#- This means we're in ipython mode #}
+            {{- "<|eom_id|>" }}
+        {%- else %}
+            {{- "<|eot_id|>" }}
+        {%- endif %}
+    {%- elif message.role == "tool" or message.role == "ipython" %}
+        {{- "<|start_header_id|>ipython<|end_header_id|>\n\n" }}
+        {%- if message.content is mapping or message.content is iterable %}
+            {{- message.content | tojson }}
+        {%- else %}
+            {{- message.content }}
+        {%- endif %}
+        {{- "<|eot_id|>" }}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|start_header_id|>assistant<|end_header_id|>\n\n' }}
+{%- endif %}
+"""
+LLAMA_HEADER = "<|start_header_id|>assistant<|end_header_id|>"
+
+
+@pytest.fixture(scope="module")
+def llama_tokenizer():
+    """The test tokenizer with Llama 3.1's chat template and special tokens (EOS = <|eot_id|>)."""
+    tok = rollout.load_tokenizer()
+    tok.add_special_tokens({"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>",
+                            "additional_special_tokens": ["<|start_header_id|>", "<|end_header_id|>"]})
+    tok.chat_template = LLAMA31_TEMPLATE
+    return tok
+
+
+@pytest.mark.parametrize("eos", [False, True])
+def test_trimming_template_keeps_every_turn_and_the_sampled_ids(llama_tokenizer, eos):
+    # responses that stop at the token closing the code block ("```\n\n" is one token for Llama 3.1)
+    # and responses with a leading space: the template would trim both
+    tok = llama_tokenizer
+    script = {"[ADD]": [WRONG + "\n\n", " " + WRONG + "\n\n", " " + RIGHT + "\n\n"]}
+    generate = scripted(tok, script, eos, header=LLAMA_HEADER)
+    (ep,) = run(tok, [ADD], script, generate_fn=generate)
+    assert len(ep["turns"]) == 3 and ep["stop_reason"] == "passed" and ep["reward"] == 1.0
+    assert [t["response"] for t in ep["turns"]] == script["[ADD]"]  # decoded in context, untrimmed
+    # token-in/token-out: each context is the previous one + the sampled ids + the new turn's prompt ids
+    contexts = generate.contexts
+    assert contexts[0] == ep["turns"][0]["prompt_ids"]
+    for t in (1, 2):
+        assert contexts[t] == contexts[t - 1] + ep["turns"][t - 1]["response_ids"] + ep["turns"][t]["prompt_ids"]
+        prompt = rollout.decode(tok, ep["turns"][t]["prompt_ids"])
+        assert prompt.startswith("" if eos else "<|eot_id|>") and prompt.endswith(LLAMA_HEADER + "\n\n")
+        assert "<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nYour code failed" in (
+            rollout.decode(tok, contexts[t][-len(ep["turns"][t]["prompt_ids"]) - 1:]))
+    # and the whole sequence is the template's rendering with the responses as sampled
+    check_round_trip(tok, ep, ADD, verbatim=True)
+
+
+def test_template_that_drops_the_response_ends_the_episode_loudly(tokenizer, capsys):
+    lossy = rollout.load_tokenizer()
+    lossy.chat_template = ("{% for m in messages %}{% if m.role == 'user' %}<|im_start|>user\n{{ m.content }}<|im_end|>\n"
+                           "{% endif %}{% endfor %}<|im_start|>assistant\n")
+    (ep,) = run(lossy, [ADD], {"[ADD]": [WRONG, RIGHT]})
+    assert ep["stop_reason"] == "template" and len(ep["turns"]) == 1 and ep["reward"] == -1.0
+    assert rollout.stop_reasons([ep]) == {"template": 1}
+    assert "WARNING: 1 episode(s) ended because the chat template" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------------------------
