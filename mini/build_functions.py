@@ -141,7 +141,9 @@ def starter(spec, examples):
     return prompt
 
 
-def build_row(spec):
+def build_row(spec, show_examples=True):
+    """The problem row; show_examples=False leaves the public tests out of the starter code (the
+    feedback family: there only the failing test's feedback may show the expected value)."""
     public, private = list(spec["public"]), list(spec["private"])
     if not 1 <= len(public) <= 3:
         fail(spec, f"needs 1-3 public tests, has {len(public)}")
@@ -153,7 +155,7 @@ def build_row(spec):
         fail(spec, f"private tests repeat public ones: {sorted(set(public) & set(private))}")
     results = {args: expected_repr(spec, args) for args in public + private}
     test = lambda args: {"input": f"assert candidate({args}) == {results[args]}", "output": ""}  # noqa: E731
-    prompt = starter(spec, [(args, results[args]) for args in public])
+    prompt = starter(spec, [(args, results[args]) for args in public] if show_examples else [])
     return {
         "id": None,  # filled in once the split's numbering is known
         "source": "mini",

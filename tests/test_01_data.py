@@ -112,6 +112,85 @@ def test_mini_malformed_rows_are_skipped_and_counted(tmp_path, mini):
 
 
 # ----------------------------------------------------------------------------------------------
+# The feedback-necessary family (mini/feedback.jsonl, built by mini/build_feedback.py)
+
+FEEDBACK = os.path.join(ROOT, "mini", "feedback.jsonl")
+
+
+def test_mini_feedback_family_shape():
+    rows = read_jsonl(FEEDBACK)
+    assert len(rows) >= 150 and len({p["id"] for p in rows}) == len(rows)
+    levels = {"copy", "pick", "two", "control"}
+    for split in ("train", "valid", "test"):
+        part = [p for p in rows if p["split"] == split]
+        assert {p["level"] for p in part} == levels, split
+        assert {p["level"] for p in part[:8]} == levels, split  # round-robin: --limit 8 takes every level
+    assert 0.2 <= sum(p["level"] == "control" for p in rows) / len(rows) <= 0.3
+    for p in rows:
+        assert data.check_problem(p) is None, (p["id"], data.check_problem(p))
+        assert p["style"] == "function" and p["description"] == p["prompt"] and p["solutions"]
+        assert len(p["incorrect_solutions"]) >= 2  # the naive guess and the hard-coded example at least
+        for t in p["public_tests"] + p["private_tests"]:
+            assert t["input"].startswith("assert candidate(") and t["output"] == ""
+        expected = [t["input"].split(" == ", 1)[1] for t in p["public_tests"]]
+        if p["level"] != "control":  # only the feedback may show the value
+            assert p["convention"] not in p["prompt"] and not any(e in p["prompt"] for e in expected), p["id"]
+        assert len(p["public_tests"]) == 1 + (p["entry_point"] in ("format_list", "format_numbers")), p["id"]
+    # a convention of a task is in one split only: no test value was seen in train
+    split_of = {}
+    for p in rows:
+        assert split_of.setdefault((p["entry_point"], p["convention"]), p["split"]) == p["split"], p["id"]
+
+
+def test_mini_feedback_cli(tmp_path):
+    r = run_cli("--source", "mini_feedback", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    rows = [p for s in ("train", "valid", "test") for p in read_jsonl(tmp_path / "mini_feedback" / f"{s}.jsonl")]
+    assert sorted(p["id"] for p in rows) == sorted(p["id"] for p in read_jsonl(FEEDBACK))
+
+
+@pytest.fixture(scope="module")
+def build_feedback():
+    sys.path.insert(0, os.path.join(ROOT, "mini"))
+    try:
+        yield importlib.import_module("build_feedback")
+    finally:
+        sys.path.remove(os.path.join(ROOT, "mini"))
+
+
+def one_value_per_split(task, **change):
+    return dict(task, values={s: v[:1] for s, v in task["values"].items()}, **change)
+
+
+def test_mini_feedback_two_details_reveal_one_per_turn(build_feedback):
+    # Built in the sandbox: the naive program fails only the first public test, the first fix only
+    # the second, and the rows match the shipped file (the builder is what made it).
+    task = one_value_per_split(build_feedback.specs_feedback.TWO[0])
+    rows, counts = build_feedback.build([task])
+    assert counts["two", "test"] == 1 and counts["control", "test"] == 1 and len(rows) == 6
+    shipped = {(p["entry_point"], p["level"], p["convention"]): p for p in read_jsonl(FEEDBACK)}
+    for row in rows:
+        assert {k: v for k, v in row.items() if k != "id"} == {
+            k: v for k, v in shipped[row["entry_point"], row["level"], row["convention"]].items() if k != "id"}
+        naive, _, first_fix = row["incorrect_solutions"]
+        if row["level"] == "two":
+            assert build_feedback.public_passes(row, naive) == [False, True]
+            assert build_feedback.public_passes(row, first_fix) == [True, False]
+
+
+def test_mini_feedback_builder_rejects_bad_tables(build_feedback):
+    two = build_feedback.specs_feedback.TWO[0]
+    both_at_once = one_value_per_split(two, first_fix=two["code"])  # the "first fix" also fixes the second
+    with pytest.raises(SystemExit, match="reveals out of order"):
+        build_feedback.build([both_at_once])
+    join = build_feedback.specs_feedback.COPY[0]
+    with pytest.raises(SystemExit, match="gives the value"):
+        build_feedback.build([one_value_per_split(join, hidden="Join the words with ' | ' please.")])
+    with pytest.raises(SystemExit, match="in two splits"):
+        build_feedback.build([dict(join, values={"train": ["::"], "valid": ["::"], "test": [";"]})])
+
+
+# ----------------------------------------------------------------------------------------------
 # CodeContests: a local copy in the exact HF schema
 
 
