@@ -1,16 +1,16 @@
 """Stage 5 — evaluate episode files: n@k and pass@k with 95% intervals, single- vs multi-turn,
-error recovery, code change between turns, and solve rate vs sample budget.
+error recovery, code change between turns, copies from the feedback, and solve rate vs sample budget.
 
 RLEF (Gehring et al., ICML 2025) reports comparisons: RLEF vs base, multi-turn vs independent
 sampling, real vs random feedback, turn limits at a fixed budget. This stage computes them from the
-episode files 03 and 04 write (paper §3.1-3.2, B.1, Fig. 3, Fig. 4b; notes: rlef-paper.md §8-§9,
-the n@k estimator: anchors.md §4):
+episode files 03 and 04 write (paper §3.1-3.2, B.1, C.2, Fig. 3, Fig. 4b; the n@k estimator of
+Li et al. 2022, AlphaCode):
 
     python 05_eval.py                                        # every runs/episodes/*.jsonl, sorted
     python 05_eval.py runs/episodes/base.jsonl runs/episodes/rlef.jsonl --out runs/report.json
 
-Reads: episode JSONL files (DESIGN.md's Episode contract; token ids, per-turn `passed_all` and
-settings are optional). Writes: one rich table (rows = metrics, one column per file and turn limit,
+Reads: episode JSONL files (one episode per line, as 03 writes them; token ids, per-turn
+`passed_all`, `feedback` and settings are optional). Writes: one rich table (rows = metrics, one column per file and turn limit,
 with problem and rollout counts), a text chart of 10@k vs budget k, and `--out` (default
 runs/report.json, atomic) with every number. `pass_at_k`, `n_at_k`, `rollouts_for_budget`, `chrf`
 and `bootstrap_ci` need only the standard library and numpy: copy this file anywhere.
@@ -21,7 +21,7 @@ Implementation details (choices the paper leaves open):
    submits its final program: public-passing by the episode's `passed_public`, solved by `passed_all`.
 2. n@k per problem: N rollouts, P public-passing finals, C solved (C <= P). Draw floor(k/T) rollouts
    without replacement, submit min(n, public-passers drawn) of them at random; the exact expectation
-   is the hypergeometric closed form of anchors.md §4 (math.comb). At T=3, 1@3 = C/N. Drawing more
+   is the hypergeometric closed form (math.comb). At T=3, 1@3 = C/N. Drawing more
    rollouts than exist draws all of them.
 3. Single-turn 1@3 treats the first turn of each rollout as an independent sample (paper B.1): three
    first turns drawn, one public-passer submitted, i.e. n_at_k(N, P1, C1, 1, 3).
@@ -50,13 +50,22 @@ Implementation details (choices the paper leaves open):
 12. Lines: blank ones are ignored; a last line that is not JSON and has no newline is an interrupted
    write (skipped, reported); other bad lines are skipped and counted; an episode repeated (same
    problem_id, sample, model and settings) keeps its first copy.
+13. Feedback copies (the direct measure of reading feedback; C.2's random-feedback ablation is the
+   control): for every turn t >= 2, does its program hold a string literal (docstrings left out,
+   at least one non-space character) that the feedback of turn t-1 shows inside backticks (the
+   test, expected and actual values; the format footer's ```python ...``` left out) and that the
+   previous program's text does not contain? Under real feedback that is reading; under
+   --feedback random (another problem's) it is copying the wrong problem's value. Rate = such
+   turns / all turns >= 2, pooled over the column, with the intervals of detail 6.
 """
 
+import ast
 import functools
 import glob
 import json
 import math
 import os
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -180,6 +189,7 @@ class Turn:
     solved: bool | None  # passed all tests (None: not judged and not inferable)
     verdict: str
     code: str | None
+    feedback: str | None = None  # the message the next turn was given
 
 
 @dataclass
@@ -228,7 +238,8 @@ def parse_episode(obj):
             tok = solved
         code = t["code"] if isinstance(t.get("code"), str) else None
         verdict = t["verdict"] if isinstance(t.get("verdict"), str) else "NO_CODE" if code is None else "?"
-        parsed.append(Turn(tpub, tok, verdict, code))
+        feedback = t["feedback"] if isinstance(t.get("feedback"), str) else None
+        parsed.append(Turn(tpub, tok, verdict, code, feedback))
     return Rollout(obj["problem_id"], obj.get("sample"), obj.get("model"), limit, settings, public, solved,
                    parsed)
 
@@ -342,6 +353,40 @@ def code_change(rollouts):
             "identical_share": identical / len(changes), "histogram": hist.tolist()}
 
 
+def string_literals(code):
+    """The program's string constants with a non-space character, docstrings left out; an empty
+    set when it does not parse."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return set()
+    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    return {n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip() and id(n) not in docs}
+
+
+def copies_feedback(before, after, feedback):
+    """Detail 13: does `after` hold a literal shown in `feedback` that `before` lacks?"""
+    if after is None or not feedback:
+        return False
+    shown = re.findall(r"`([^`]+)`", re.sub(r"```.*?```", "", feedback, flags=re.S))
+    return any(lit not in (before or "") and any(lit in span for span in shown)
+               for lit in string_literals(after))
+
+
+def feedback_copy_rate(by_problem, rounds, seed):
+    """Share of turns >= 2 that copy a feedback literal, pooled; None without such turns."""
+    def copies(r):
+        return sum(copies_feedback(prev.code, new.code, prev.feedback) for prev, new in zip(r.turns, r.turns[1:]))
+    outcomes = [np.array([[copies(r), len(r.turns) - 1] for r in rs]) for rs in by_problem]
+    turns = sum(int(o[:, 1].sum()) for o in outcomes)
+    if not turns:
+        return None
+    rate = lambda os_: float(sum(o[:, 0].sum() for o in os_) / max(1, sum(o[:, 1].sum() for o in os_)))  # noqa: E731
+    return {"turns": turns, "copies": sum(int(o[:, 0].sum()) for o in outcomes), "value": rate(outcomes),
+            "ci": list(bootstrap_ci(outcomes, rate, rounds, seed))}
+
+
 def setting(rollouts, key):
     values = {json.dumps(r.settings.get(key)) for r in rollouts}
     return json.loads(values.pop()) if len(values) == 1 else "mixed"
@@ -372,7 +417,8 @@ def evaluate_column(rollouts, T, rounds, seed):
             "rollouts_per_problem": [min(sizes), max(sizes)],
             "temperature": setting(rollouts, "temperature"), "feedback": setting(rollouts, "feedback"),
             "metrics": metrics, "solve_rate_by_turn": by_turn, "error_recovery": error_recovery(rollouts),
-            "code_change": code_change(rollouts), "budget_curve": curve}
+            "code_change": code_change(rollouts), "budget_curve": curve,
+            "feedback_copies": feedback_copy_rate([by_problem[p] for p in sorted(by_problem)], rounds, seed)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -448,6 +494,9 @@ def column_cells(c, max_turns, verdicts):
                   f"{change['mean_1_minus_chrf']:.3f} ({change['pairs']})"))
     identical = "-" if not change["pairs"] else f"{pct(change['identical_share'])}%"
     cells.append(("identical resubmissions", identical))
+    cp = c["feedback_copies"]
+    cells.append(("copied a feedback literal, turns >= 2 (turns)", "-" if cp is None else
+                  f"{pct(cp['value'])} ({pct(cp['ci'][0])}-{pct(cp['ci'][1])}) ({cp['turns']})"))
     return cells
 
 

@@ -339,3 +339,78 @@ def test_cli_missing_file_and_no_files_fail_with_one_line(tmp_path):
     assert done.stderr.strip().count("\n") == 0 and "not found" in done.stderr
     done = run_cli([], tmp_path)  # no runs/episodes here
     assert done.returncode != 0 and done.stderr.strip().count("\n") == 0 and "runs/episodes" in done.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# Feedback copies (detail 13): hand-counted episodes
+
+FOOTER = ("Give it another try.\nYour code should be enclosed in triple backticks like so: "
+          "```python YOUR CODE HERE ```. Use the backticks for your code only.")
+
+
+def function_feedback(test, actual, expected):
+    return (f"Your code failed some test cases:\n\n- Failure: `{test}`:\n`{actual!r} != {expected!r}`\n\n"
+            + FOOTER)
+
+
+SEP_FB = function_feedback("assert candidate(['a', 'b']) == 'a::b'", "a b", "a::b")
+GREET_FB = function_feedback("assert candidate('Ada') == 'Hi Ada.'", "Hello, Ada!", "Hi Ada.")
+SPACE = "def f(w):\n    return ' '.join(w)\n"
+COLONS = "def f(w):\n    return '::'.join(w)\n"
+
+
+def test_copies_feedback_rules():
+    assert ev.copies_feedback(SPACE, COLONS, SEP_FB)                      # new literal '::' shown in a value
+    assert not ev.copies_feedback(COLONS, COLONS + "\n", SEP_FB)           # '::' was already there
+    assert not ev.copies_feedback(SPACE, COLONS, GREET_FB)                 # not in this feedback
+    assert not ev.copies_feedback(SPACE, COLONS, None)                     # no feedback given
+    assert not ev.copies_feedback(SPACE, None, SEP_FB)                     # no program
+    footer_only = "def f(w):\n    return 'YOUR CODE HERE'\n"               # the footer's fence is no value
+    assert not ev.copies_feedback(SPACE, footer_only, SEP_FB)
+    prose = "def f(w):\n    return 'Give it another try'\n"                # outside backticks
+    assert not ev.copies_feedback(SPACE, prose, SEP_FB)
+    doc = 'def f(w):\n    """a::b"""\n    return " ".join(w)\n'            # a docstring is not a literal used
+    assert not ev.copies_feedback(SPACE, doc, SEP_FB)
+    assert ev.copies_feedback(SPACE, "def f(n):\n    return f'Hi {n}.'\n", GREET_FB)  # f-string part 'Hi '
+    assert not ev.copies_feedback(SPACE, "def f(w) return '::'", SEP_FB)    # does not parse
+
+
+def fb_episode(pid, sample, codes, feedbacks, mode="real", solved=False):
+    """codes[i] is turn i's program, feedbacks[i] the message turn i + 1 was given."""
+    turns = [{"response": "...", "code": c, "valid": c is not None, "public_passed": False,
+              "verdict": "WRONG_ANSWER", "feedback": f, "passed_all": False, "reward": 0.0}
+             for c, f in zip(codes, feedbacks + [None])]
+    turns[-1].update(public_passed=solved, passed_all=solved, verdict="PASSED" if solved else "WRONG_ANSWER")
+    return {"problem_id": pid, "sample": sample, "model": "m", "turns": turns, "final_code": codes[-1],
+            "passed_public": solved, "passed_all": solved, "reward": 0.0,
+            "settings": {"temperature": 0.2, "top_p": 0.95, "turns": 3, "feedback": mode, "seed": 0}}
+
+
+def test_feedback_copy_rate_hand_counted(tmp_path, capsys):
+    real = [
+        fb_episode("q1", 0, [SPACE, COLONS], [SEP_FB], solved=True),        # turn 2 copies: 1 of 1
+        fb_episode("q1", 1, [SPACE, SPACE, SPACE], [SEP_FB, SEP_FB]),        # resubmits: 0 of 2
+        fb_episode("q2", 0, [COLONS], []),                                   # solved at turn 1: no turn >= 2
+        fb_episode("q2", 1, [COLONS, COLONS + "# again\n"], [SEP_FB]),       # '::' not new: 0 of 1
+    ]
+    # random feedback: q1 was shown q2's greeting message; turn 2 copies 'Hi ' from it: 1 of 1;
+    # q2 shown SEP_FB, turn 2 writes 'Hi Ada.', not in that message: 0 of 1
+    random_ = [
+        fb_episode("q1", 0, [SPACE, "def f(w):\n    return 'Hi ' + w[0]\n"], [GREET_FB], mode="random"),
+        fb_episode("q2", 0, [SPACE, "def f(w):\n    return 'Hi Ada.'\n"], [SEP_FB], mode="random"),
+    ]
+    paths = [write(tmp_path / "real.jsonl", real), write(tmp_path / "random.jsonl", random_)]
+    report = ev.build_report(paths, rounds=50, seed=0, log=lambda m: None)
+    r, x = report["columns"]
+    assert (r["feedback"], x["feedback"]) == ("real", "random")
+    assert {k: r["feedback_copies"][k] for k in ("turns", "copies")} == {"turns": 4, "copies": 1}
+    assert r["feedback_copies"]["value"] == pytest.approx(0.25)
+    assert x["feedback_copies"]["value"] == pytest.approx(0.5)
+    for c in (r, x):
+        low, high = c["feedback_copies"]["ci"]
+        assert 0.0 <= low <= c["feedback_copies"]["value"] <= high <= 1.0
+    single = ev.build_report([write(tmp_path / "one.jsonl", [real[2]])], rounds=5, log=lambda m: None)
+    assert single["columns"][0]["feedback_copies"] is None                   # no turn >= 2: no rate
+    ev.print_table(report)
+    row = next(line for line in capsys.readouterr().out.splitlines() if "copied a feedback literal" in line)
+    assert "25.0" in row and "50.0" in row
