@@ -68,7 +68,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from rich.console import Console
@@ -84,8 +84,7 @@ BUDGETS = tuple(range(10, 101, 10))  # Fig. 4b: 10@k for k = 10..100
 class Config:
     episodes: list[str] = field(
         default_factory=list,
-        metadata={"help": "episode JSONL files (plain positional arguments work too); none given: "
-                  "every runs/episodes/*.jsonl, sorted by name"})
+        metadata={"help": "episode JSONL files; none given: every runs/episodes/*.jsonl, sorted by name"})
     out: str = field(default="runs/report.json", metadata={"help": "JSON report path (atomic write)"})
     rounds: int = field(default=200, metadata={"help": "bootstrap rounds of the 95%% intervals (paper: 200)"})
     seed: int = field(default=0, metadata={"help": "seed of the bootstrap resampling"})
@@ -568,12 +567,20 @@ def main(cfg):
     return report
 
 
-if __name__ == "__main__":
-    from transformers import HfArgumentParser
+def parse_args(argv=None):
+    """The command line from Config's fields, with argparse: this file needs no transformers."""
+    import argparse
 
-    config, rest = HfArgumentParser(Config).parse_args_into_dataclasses(return_remaining_strings=True)
-    flags = [a for a in rest if a.startswith("-")]
-    if flags:
-        raise SystemExit(f"error: unknown option {flags[0]} (see --help)")
-    config.episodes = list(config.episodes) + rest
-    main(config)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("episodes", nargs="*", help=Config.__dataclass_fields__["episodes"].metadata["help"])
+    for f in fields(Config):
+        if f.name != "episodes":
+            extra = dict(type=lambda v: v.lower() in ("1", "true", "yes"), nargs="?", const=True) if f.type is bool \
+                else dict(type=f.type)
+            parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)s)",
+                                **extra)
+    return Config(**vars(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main(parse_args())

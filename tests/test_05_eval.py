@@ -414,3 +414,16 @@ def test_feedback_copy_rate_hand_counted(tmp_path, capsys):
     ev.print_table(report)
     row = next(line for line in capsys.readouterr().out.splitlines() if "copied a feedback literal" in line)
     assert "25.0" in row and "50.0" in row
+
+
+@pytest.mark.slow
+def test_cli_needs_no_transformers(files, tmp_path):
+    # 05 is copyable alone: standard library, numpy and rich; its flags parse with argparse
+    a, b = files
+    script = ("import runpy, sys; sys.modules['transformers'] = None; "
+              f"sys.argv = ['05_eval.py', {a!r}, {b!r}, '--out', 'r.json', '--rounds', '20', '--intersect', 'False']; "
+              f"runpy.run_path({os.path.join(ROOT, '05_eval.py')!r}, run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["problems_compared"] is None and report["bootstrap"]["rounds"] == 20  # --intersect False
