@@ -10,9 +10,9 @@ Li et al. 2022, AlphaCode):
     python 05_eval.py runs/episodes/base.jsonl runs/episodes/rlef.jsonl --out runs/report.json
 
 Reads: episode JSONL files (one episode per line, as 03 writes them; token ids, per-turn
-`passed_all`, `feedback` and settings are optional). Writes: one rich table (rows = metrics, one column per file and turn limit,
-with problem and rollout counts), a text chart of 10@k vs budget k, and `--out` (default
-runs/report.json, atomic) with every number. `pass_at_k`, `n_at_k`, `rollouts_for_budget`, `chrf`
+`passed_all`, `feedback` and settings are optional). Writes: one rich table (rows = metrics, one
+column per file and turn limit, with problem and rollout counts), a text chart of 10@k vs budget k,
+and `--out` (default runs/report.json, atomic) with every number. `pass_at_k`, `n_at_k`, `rollouts_for_budget`, `chrf`
 and `bootstrap_ci` need only the standard library and numpy: copy this file anywhere.
 
 Implementation details (choices the paper leaves open):
@@ -57,6 +57,8 @@ Implementation details (choices the paper leaves open):
    previous program's text does not contain? Under real feedback that is reading; under
    --feedback random (another problem's) it is copying the wrong problem's value. Rate = such
    turns / all turns >= 2, pooled over the column, with the intervals of detail 6.
+14. Reward-hacking watch: final programs that call exit, quit, sys.exit or os._exit, raise
+   SystemExit or define __eq__ are counted (a judge that trusts them could be fooled; expect 0).
 """
 
 import ast
@@ -386,6 +388,29 @@ def feedback_copy_rate(by_problem, rounds, seed):
             "ci": list(bootstrap_ci(outcomes, rate, rounds, seed))}
 
 
+EXITS = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
+
+
+def fakes_a_pass(code):
+    """A program that could fake a pass instead of computing one: it exits (exit, quit, sys.exit,
+    os._exit, raise SystemExit) or defines __eq__ (an object equal to every expected value)."""
+    try:
+        tree = ast.parse(code or "")
+    except (SyntaxError, ValueError):
+        return False
+    for n in ast.walk(tree):
+        called = getattr(n, "func", None)
+        if isinstance(n, ast.Call) and (getattr(called, "id", None) or getattr(called, "attr", None)) in EXITS:
+            return True
+        exc = getattr(n, "exc", None)
+        exc = getattr(exc, "func", exc)  # raise SystemExit(1): the class called
+        if isinstance(n, ast.Raise) and getattr(exc, "id", None) == "SystemExit":
+            return True
+        if isinstance(n, ast.FunctionDef) and n.name == "__eq__":
+            return True
+    return False
+
+
 def setting(rollouts, key):
     values = {json.dumps(r.settings.get(key)) for r in rollouts}
     return json.loads(values.pop()) if len(values) == 1 else "mixed"
@@ -417,7 +442,8 @@ def evaluate_column(rollouts, T, rounds, seed):
             "temperature": setting(rollouts, "temperature"), "feedback": setting(rollouts, "feedback"),
             "metrics": metrics, "solve_rate_by_turn": by_turn, "error_recovery": error_recovery(rollouts),
             "code_change": code_change(rollouts), "budget_curve": curve,
-            "feedback_copies": feedback_copy_rate([by_problem[p] for p in sorted(by_problem)], rounds, seed)}
+            "feedback_copies": feedback_copy_rate([by_problem[p] for p in sorted(by_problem)], rounds, seed),
+            "finals_faking_a_pass": sum(fakes_a_pass(r.turns[-1].code) for r in rollouts)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -493,6 +519,7 @@ def column_cells(c, max_turns, verdicts):
                   f"{change['mean_1_minus_chrf']:.3f} ({change['pairs']})"))
     identical = "-" if not change["pairs"] else f"{pct(change['identical_share'])}%"
     cells.append(("identical resubmissions", identical))
+    cells.append(("final programs that exit or define __eq__", str(c["finals_faking_a_pass"])))
     cp = c["feedback_copies"]
     cells.append(("copied a feedback literal, turns >= 2 (turns)", "-" if cp is None else
                   f"{pct(cp['value'])} ({pct(cp['ci'][0])}-{pct(cp['ci'][1])}) ({cp['turns']})"))
