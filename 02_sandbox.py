@@ -107,29 +107,27 @@ STDERR_CAP = 64 << 10  # bytes of stderr kept: the first and the last 32 KiB
 # `-s` rather than `-I` so that PYTHONHASHSEED=0 from SANDBOX_ENV applies (same set order in every
 # run); the environment itself is ours, so no PYTHON* variable of the user's gets in.
 # It speaks JSON over a SOCK_SEQPACKET socket (fd FD): setup {style, entry_point, time_limit_s,
-# memory_limit_bytes, drop_privileges} + the code as a memfd -> {"ok"} | {"syntax_error"} | {"error"};
-# then per test {"op": "run"} + [input memfd, stdout pipe, stderr pipe] -> {returncode, cpu_s,
-# maxrss_kb, wall_s, timed_out}. EOF on the socket: it kills what runs and exits.
+# memory_limit_bytes, drop_privileges} + the code as a memfd -> {"ok", "missing"} | {"syntax_error"}
+# | {"error"}; then per test {"op": "run"} + [input memfd, stdout pipe, stderr pipe] ->
+# {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. EOF on the socket: it kills what runs
+# and exits.
 ZYGOTE_SOURCE = r'''
-import atexit, builtins, ctypes, fcntl, gc, json, linecache, os, pwd, resource, select, shutil
-import signal, socket, stat, sys, tempfile, time, traceback, types
+import ast, atexit, builtins, ctypes, fcntl, gc, json, linecache, os, pwd, resource, select
+import signal, socket, stat, struct, sys, tempfile, time, traceback, types
 if sys.path and sys.path[0] == "":
     del sys.path[0]                                   # never import from the working directory
 for _name in "bisect collections copy functools heapq itertools math operator random re string threading".split():
     __import__(_name)                                 # imported once here, shared by every test
 import threading
 
-SOCK = socket.socket(fileno=int(sys.argv[1]))
 UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
-TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")  # world-writable: private tmpfs each
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 36, 38
-try:
-    LIBC = ctypes.CDLL(None, use_errno=True)
-except OSError:
-    LIBC = None
+WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
+PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 22, 36, 38
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+LIBC = ctypes.CDLL(None, use_errno=True)
 
 def libc(name, *args):                                # True on success, False if unavailable
-    return LIBC is not None and hasattr(LIBC, name) and getattr(LIBC, name)(*args) == 0
+    return hasattr(LIBC, name) and getattr(LIBC, name)(*args) == 0
 
 def send(obj):
     SOCK.send(json.dumps(obj).encode())
@@ -148,16 +146,20 @@ def read_fd(fd):
     os.close(fd)
     return b"".join(chunks).decode("utf-8", "surrogateescape")
 
+def cut(text, limit):                                 # head and tail: replies stay small
+    return text if len(text) <= limit else f"{text[:limit // 2]}\n...\n{text[-(limit // 2):]}"
+
 def claim_uid():   # a uid from the pool, held by an flock on /run/rlef-sandbox/<uid> while we live
-    lock_dir = os.path.join("/run" if os.path.isdir("/run") else tempfile.gettempdir(), "rlef-sandbox")
-    os.makedirs(lock_dir, 0o700, exist_ok=True)
-    st = os.lstat(lock_dir)
+    global LOCK_DIR
+    LOCK_DIR = os.path.join("/run" if os.path.isdir("/run") else tempfile.gettempdir(), "rlef-sandbox")
+    os.makedirs(LOCK_DIR, 0o700, exist_ok=True)
+    st = os.lstat(LOCK_DIR)
     if st.st_uid != 0 or not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o022:
-        raise RuntimeError(f"{lock_dir} must be a directory owned by root, not writable by others")
+        raise RuntimeError(f"{LOCK_DIR} must be a directory owned by root, not writable by others")
     for uid in UID_POOL:
         if uid in ACCOUNTS:                           # a real account: never use (or kill) it
             continue
-        fd = os.open(os.path.join(lock_dir, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(os.path.join(LOCK_DIR, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return uid
@@ -165,39 +167,97 @@ def claim_uid():   # a uid from the pool, held by an flock on /run/rlef-sandbox/
             os.close(fd)
     raise RuntimeError("all sandbox uids are in use")
 
-def isolate():     # private mount + network namespace; fresh tmpfs on the world-writable dirs
-    if not libc("unshare", 0x00020000 | 0x40000000):  # CLONE_NEWNS | CLONE_NEWNET
+def isolate():   # -> what is missing. New mount, network, IPC and pid namespaces need CAP_SYS_ADMIN.
+    global PID_NAMESPACE
+    if not libc("unshare", 0x00020000 | 0x40000000 | 0x08000000 | 0x20000000):  # NEWNS|NEWNET|NEWIPC|NEWPID
+        return ["mount, network, IPC and pid namespaces"]
+    pid = os.fork()                                   # our child is pid 1 of the new pid namespace:
+    if pid:                                           # the zygote from now on. When pid 1 dies the
+        SOCK.close()                                  # kernel kills every process in it, and no
+        os.waitpid(pid, 0)                            # process in it can signal or stop pid 1.
+        os._exit(0)
+    PID_NAMESPACE = True
+    libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the caller killed our parent: go too
+    for name, value in (("shmall", 4096), ("shmmni", 32), ("msgmni", 16), ("sem", "32 1024 32 16")):
+        with open(f"/proc/sys/kernel/{name}", "w") as f:   # this IPC namespace's limits: SysV
+            f.write(str(value))                       # memory is outside RLIMIT_AS (16 MiB here)
+    try:
+        make_root()
         return []
-    if not libc("mount", None, b"/", None, 0x4000 | 0x40000, None):  # MS_REC | MS_PRIVATE
-        return []                                     # never mount over the host's /tmp
-    return [d for d in TMP_DIRS if os.path.isdir(d) and
-            libc("mount", b"tmpfs", d.encode(), b"tmpfs", 0, b"size=128m,nr_inodes=4096,mode=1777")]
+    except OSError as exc:
+        return [f"private filesystem view ({exc})"]
+
+def mount(source, target, fstype=None, flags=0, data=None):
+    if not libc("mount", source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
+                data and data.encode()):
+        raise OSError(ctypes.get_errno(), f"mount {source} on {target} failed")
+
+def make_root():
+    """The programs' filesystem: a small tmpfs holding the system directories and Python's own
+    (sys.prefix, sys.path) bound read-only at their usual paths and nothing else of the host: no data
+    files, no home directories. Its world-writable directories share its size (files are memory
+    outside RLIMIT_AS), and its /proc shows only the processes of this pid namespace."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)       # nothing we mount reaches the host
+    root, umask = LOCK_DIR, os.umask(0o022)           # (we hold our lock's fd: hiding it is fine)
+    mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,nr_inodes=4096,mode=755")
+    shown = []
+    for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc"] + sorted(
+            {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path}):
+        if any((path + "/").startswith(p + "/") for p in shown):
+            continue                                  # already visible
+        if os.path.islink(path) and path.count("/") == 1:
+            os.symlink(os.readlink(path), root + path)  # /lib -> usr/lib
+        elif os.path.isdir(path):
+            os.makedirs(root + path, exist_ok=True)
+            mount(path, root + path, None, MS_BIND | MS_REC)
+            mount(None, root + path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+        else:
+            continue
+        shown.append(path)
+    for path in WRITABLE:
+        os.makedirs(root + path, exist_ok=True)
+        os.chmod(root + path, 0o1777)
+    for name in ("null", "zero", "full", "random", "urandom"):
+        open(f"{root}/dev/{name}", "w").close()
+        mount(f"/dev/{name}", f"{root}/dev/{name}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                         ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{root}/dev/{name}")
+    os.mkdir(root + "/proc")
+    mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    os.umask(umask)
+    os.chroot(root)
+    os.chdir("/")
+
+def import_through_fds():
+    # Without a filesystem view of our own, the new uid may not be able to reach the interpreter's
+    # files (/root/.pyenv...). Open each import directory now and import through /proc/self/fd/N:
+    # a process may always follow its own fd links, and the directories themselves are readable.
+    for i, path in enumerate(sys.path):
+        try:
+            PATH_FDS.append(os.open(path, os.O_PATH | os.O_DIRECTORY))
+            sys.path[i] = f"/proc/self/fd/{PATH_FDS[-1]}"
+        except OSError:
+            pass
+    sys.path_importer_cache.clear()
 
 def setup():
-    global CODE, UID, TMPFS, PATH_FDS, ACCOUNTS
-    UID, TMPFS, PATH_FDS = None, [], []
+    global CODE, UID, ACCOUNTS
     source = read_fd(FDS[0])
     try:
         CODE = compile(source, "solution.py", "exec", dont_inherit=True)
     except Exception as exc:                          # SyntaxError, NUL bytes, nesting too deep
-        return {"syntax_error": "".join(traceback.format_exception_only(type(exc), exc))}
+        return {"syntax_error": cut("".join(traceback.format_exception_only(type(exc), exc)), 4000)}
     linecache.cache["solution.py"] = (len(source), None, source.splitlines(True), "solution.py")
+    missing = []
     if SETUP["drop_privileges"]:
         ACCOUNTS = {entry.pw_uid for entry in pwd.getpwall()}
         UID = claim_uid()
-        TMPFS = isolate()
-        # The new uid may not be able to reach the interpreter's own files (/root/.pyenv...).
-        # Open each import directory now and import through /proc/self/fd/N: a process may
-        # always follow its own fd links, and the directories themselves are world-readable.
-        for i, path in enumerate(sys.path):
-            try:
-                PATH_FDS.append(os.open(path, os.O_PATH | os.O_DIRECTORY))
-                sys.path[i] = f"/proc/self/fd/{PATH_FDS[-1]}"
-            except OSError:
-                pass
-        sys.path_importer_cache.clear()
+        missing = isolate()
+        if not PID_NAMESPACE:
+            import_through_fds()
     libc("prctl", PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) # orphans of the program come to us
-    return {"ok": True, "uid": UID, "isolated": bool(TMPFS)}
+    return {"ok": True, "uid": UID, "missing": missing}
 
 def set_limit(which, soft, hard=None):                # never above the existing hard limit
     old_hard = resource.getrlimit(which)[1]
@@ -212,17 +272,33 @@ def count_tasks(uid):                                 # processes + threads of u
             return 0
     return sum(tasks(entry) for entry in os.scandir("/proc") if entry.name.isdigit())
 
-def child(fds, workdir):                              # runs in the forked test process
-    os.setsid()
-    payload, out, err = fds
-    if SETUP["style"] == "function":                  # the memfd holds the test snippet, not stdin
-        snippet, payload = read_fd(payload), os.open(os.devnull, os.O_RDONLY)
-    for target, fd in ((0, payload), (1, out), (2, err)):
-        os.dup2(fd, target)
+def memfd_filter():
+    """A seccomp filter that refuses memfd_create: memfd pages are memory that no rlimit counts.
+    Other system call ABIs (i386, x32 numbers) are refused too, so they cannot go around it."""
+    arch, number = {"x86_64": (0xC000003E, 319), "aarch64": (0xC00000B7, 279)}.get(os.uname().machine, (0, 0))
+    if not arch:
+        return None
+    code = [(0x20, 0, 0, 4), (0x15, 1, 0, arch), (0x06, 0, 0, 0x80000000),  # arch != ours: kill
+            (0x20, 0, 0, 0), (0x45, 0, 1, 0x40000000), (0x06, 0, 0, 0x80000000),  # x32: kill
+            (0x15, 0, 1, number), (0x06, 0, 0, 0x00050001), (0x06, 0, 0, 0x7FFF0000)]  # EPERM; allow
+    program = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *op) for op in code))
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+    return program, Program(len(code), ctypes.addressof(program))
+
+def keep_only(fds):                                   # close every fd >= 3 but these
     low = 3
-    for fd in sorted(PATH_FDS) + [resource.getrlimit(resource.RLIMIT_NOFILE)[0]]:
-        os.closerange(low, fd)                        # everything but stdio and the import dirs
+    for fd in sorted(fds) + [resource.getrlimit(resource.RLIMIT_NOFILE)[0]]:
+        os.closerange(low, fd)
         low = fd + 1
+
+def child(fds, workdir, calls):                       # runs in the forked test process
+    os.setsid()
+    if calls:                                         # function style: stdin is empty
+        fds = [os.open(os.devnull, os.O_RDONLY)] + fds[1:]
+    for target, fd in zip((0, 1, 2), fds):
+        os.dup2(fd, target)
+    keep_only(PATH_FDS + ([calls.fileno()] if calls else []))
     os.chdir(workdir)
     set_limit(resource.RLIMIT_AS, SETUP["memory_limit_bytes"] + VM_OVERHEAD)
     set_limit(resource.RLIMIT_CPU, CPU_LIMIT, CPU_LIMIT + 1)
@@ -234,6 +310,8 @@ def child(fds, workdir):                              # runs in the forked test 
         os.setresgid(UID, UID, UID)
         os.setresuid(UID, UID, UID)
     libc("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)    # setuid binaries gain nothing
+    if MEMFD_FILTER:
+        libc("prctl", PR_SET_SECCOMP, 2, ctypes.byref(MEMFD_FILTER[1]), 0, 0)
     libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     # os.environ is already SANDBOX_ENV (the caller starts us with it), random was reseeded by
     # its own at-fork hook, and sys.stdin/stdout/stderr are the interpreter's own objects on fds
@@ -241,14 +319,16 @@ def child(fds, workdir):                              # runs in the forked test 
     sys.argv = ["solution.py"]
     if hasattr(sys, "set_int_max_str_digits"):
         sys.set_int_max_str_digits(0)
-    main = types.ModuleType("__main__")
+    # Function style runs the program as a module, not as __main__ (HumanEval's harness does the
+    # same), then serves the tester's calls; its exit status says nothing about the test.
+    main = types.ModuleType("solution" if calls else "__main__")
     main.__file__, main.__builtins__ = "solution.py", builtins
-    sys.modules["__main__"] = main
+    sys.modules[main.__name__] = main
     status = 0
     try:
         exec(CODE, main.__dict__)
-        if SETUP["style"] == "function":
-            run_snippet(main.__dict__, snippet)
+        if calls:
+            serve(main.__dict__, calls)
     except SystemExit as exc:                         # what python does with sys.exit(x)
         if exc.code is None:
             status = 0
@@ -258,13 +338,11 @@ def child(fds, workdir):                              # runs in the forked test 
             print(exc.code, file=sys.stderr)
             status = 1
     except BaseException as exc:
-        tb = exc.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == "<string>":
-            tb = tb.tb_next                           # drop our frames: reads like python solution.py
         try:
             if sys.excepthook is sys.__excepthook__:  # the C hook can't see our linecache entry
-                traceback.print_exception(type(exc), exc.with_traceback(tb), tb)
+                print(format_exception(exc), end="", file=sys.stderr)
             else:
+                tb = without_our_frames(exc.__traceback__)
                 sys.excepthook(type(exc), exc.with_traceback(tb), tb)
         except BaseException:
             os.write(2, b"\n" + type(exc).__name__.encode() + b"\n")
@@ -281,22 +359,143 @@ def child(fds, workdir):                              # runs in the forked test 
             status = status or 120                    # python's status when stdout can't be flushed
     os._exit(status)
 
-def run_snippet(namespace, snippet):                  # function style: run one test snippet
-    entry_point = SETUP["entry_point"]
-    if entry_point not in namespace:
-        raise NameError(f"the program does not define the function {entry_point!r}")
-    namespace["candidate"] = namespace[entry_point]
+def without_our_frames(tb):                           # reads like python solution.py
+    while tb is not None and tb.tb_frame.f_code.co_filename == "<string>":
+        tb = tb.tb_next
+    return tb
+
+def format_exception(exc):
+    return "".join(traceback.format_exception(type(exc), exc, without_our_frames(exc.__traceback__)))
+
+# Function style. The program's process only calls functions and sends back what they return, as
+# data of builtin types; the test snippet runs in a separate, trusted process (the tester) that
+# compares those values. Nothing the program does to itself (exit, atexit, patched builtins,
+# objects with a rigged __eq__, reading its callers' frames) can make a comparison come out true.
+def encode(value):                                    # builtin types only, else TypeError
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [encode(v) for v in value]
+    if kind in (tuple, set, frozenset):
+        return {kind.__name__: [encode(v) for v in value]}
+    if kind is dict:
+        return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
+    if kind in (bytes, complex):
+        return {kind.__name__: value.hex() if kind is bytes else [value.real, value.imag]}
+    raise TypeError(f"a {kind.__name__} object")
+
+def decode(data):                                     # JSON -> the same builtin values
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    (kind, items), = data.items()
+    if kind == "dict":
+        return {decode(k): decode(v) for k, v in items}
+    if kind == "bytes":
+        return bytes.fromhex(items)
+    if kind == "complex":
+        return complex(float(items[0]), float(items[1]))
+    return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](decode(v) for v in items)
+
+def serve(namespace, calls):                          # the program's side: call, send the value back
+    stream = calls.makefile("rwb")
+    while line := stream.readline():
+        name, args, kwargs = decode(json.loads(line))
+        try:
+            function = namespace.get(SETUP["entry_point"] if name == "candidate" else name)
+            if not callable(function):
+                raise NameError(f"the program does not define the function {SETUP['entry_point'] if name == 'candidate' else name!r}")
+            value = function(*args, **kwargs)
+            try:
+                reply = {"value": encode(value)}
+            except (TypeError, RecursionError) as exc:
+                reply = {"unjudgeable": str(exc)}
+        except BaseException as exc:                  # SystemExit too: the call did not return
+            reply = {"error": cut(format_exception(exc), 16000), "memory": isinstance(exc, MemoryError)}
+        stream.write(json.dumps(reply).encode() + b"\n")
+        stream.flush()
+
+class ProgramError(Exception):                        # the call raised in the program
+    pass
+
+class ProgramGone(BaseException):                     # the program's process ended
+    pass
+
+class Unjudgeable(Exception):                         # it returned something that is not plain data
+    pass
+
+def tester(snippet_fd, calls, verdict_fd):            # the trusted side, in its own process
+    snippet = read_fd(snippet_fd)
+    os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+    os.dup2(0, 1), os.dup2(0, 2)
+    keep_only([calls.fileno(), verdict_fd])
+    libc("prctl", 4, 0, 0, 0, 0)                      # PR_SET_DUMPABLE 0: no /proc/<pid>/mem, fd
+    set_limit(resource.RLIMIT_AS, SETUP["memory_limit_bytes"] + VM_OVERHEAD)
+    set_limit(resource.RLIMIT_CPU, CPU_LIMIT, CPU_LIMIT + 1)
+    if hasattr(sys, "set_int_max_str_digits"):
+        sys.set_int_max_str_digits(0)
+    stream = calls.makefile("rwb")
+
+    def remote(name):                                 # a function of the program, called there
+        def call(*args, **kwargs):
+            stream.write(json.dumps(encode([name, args, kwargs])).encode() + b"\n")
+            stream.flush()
+            line = stream.readline(SETUP["memory_limit_bytes"])
+            if not line.endswith(b"\n"):
+                raise ProgramGone()
+            reply = json.loads(line)
+            if "error" in reply:
+                raise ProgramError(str(reply["error"]), bool(reply.get("memory")))
+            if "value" not in reply:
+                raise Unjudgeable(f"{name} returned {reply.get('unjudgeable')}, not a value of builtin types")
+            return decode(reply["value"])
+        return call
+
+    def equal(actual, expected):                      # `assert x == y` says what differed
+        if not actual == expected:
+            raise AssertionError(f"{actual!r} != {expected!r}")
+
+    class ShowValues(ast.NodeTransformer):
+        def visit_Assert(self, node):
+            test = node.test
+            if node.msg is None and isinstance(test, ast.Compare) and [type(op) for op in test.ops] == [ast.Eq]:
+                call = ast.Call(ast.Name("__equal__", ast.Load()), [test.left, test.comparators[0]], [])
+                return ast.copy_location(ast.Expr(call), node)
+            return node
+
     linecache.cache["test.py"] = (len(snippet), None, snippet.splitlines(True), "test.py")
-    tree = ast.parse(snippet, "test.py")
-    node = tree.body[0] if len(tree.body) == 1 else None
-    if (isinstance(node, ast.Assert) and node.msg is None and isinstance(node.test, ast.Compare)
-            and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)):
-        left = eval(compile(ast.Expression(node.test.left), "test.py", "eval"), namespace)
-        right = eval(compile(ast.Expression(node.test.comparators[0]), "test.py", "eval"), namespace)
-        if not left == right:
-            raise AssertionError(f"{left!r} != {right!r}")
-    else:
-        exec(compile(tree, "test.py", "exec"), namespace)
+    try:
+        tree = ast.parse(snippet, "test.py")
+        # every free name is the program's (candidate is its entry point, HumanEval's tests also
+        # call helpers of the prompt such as poly); the snippet's own assignments replace them
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
+        namespace = {name: remote(name) for name in names}
+        namespace.update(__name__="test", __builtins__=builtins, __equal__=equal)
+        exec(compile(ast.fix_missing_locations(ShowValues().visit(tree)), "test.py", "exec"), namespace)
+        outcome = {"verdict": "PASSED"}
+    except ProgramGone:
+        outcome = {"verdict": "GONE"}
+    except ProgramError as exc:
+        outcome = {"verdict": "OUT_OF_MEMORY" if exc.args[1] else "EXCEPTION", "message": exc.args[0]}
+    except (AssertionError, Unjudgeable) as exc:
+        outcome = {"verdict": "WRONG_ANSWER", "message": str(exc) or type(exc).__name__}
+    except BaseException as exc:                      # the test itself failed (TypeError on None...)
+        outcome = {"verdict": "EXCEPTION", "message": format_exception(exc)}
+    outcome["message"] = cut(outcome.get("message", ""), 16000)
+    os.write(verdict_fd, json.dumps(outcome).encode())
+    os._exit(0)
+
+def fork(run):                                        # -> pid of a child process that runs run()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            run()
+        except BaseException:
+            traceback.print_exc()                     # a bug in the harness, not in the program
+        os._exit(71)
+    return pid
 
 def children():
     try:
@@ -313,23 +512,10 @@ def children():
                 pass
         return kids
 
-def kill_uid():                                       # SIGKILL every process of the sandbox uid
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgroups([])
-            os.setresgid(UID, UID, UID)
-            os.setresuid(UID, UID, UID)
-            for _ in range(10000):
-                os.kill(-1, signal.SIGKILL)           # all of this uid's processes but ourselves
-        except BaseException:                         # ProcessLookupError: none left
-            pass
-        os._exit(0)
-    os.waitpid(pid, 0)
-
 def kill_descendants(pgid):
-    """Kill and reap every process the test left behind. As subreaper we are the parent of each
-    orphan, so "no children left" means "no descendants left"."""
+    """Kill and reap every process the test left behind. As subreaper (or pid 1) we are the parent
+    of each orphan, so "no children left" means "no descendants left". The kill comes from us: root
+    or pid 1 of the namespace, which the program's uid can neither signal nor stop."""
     try:
         os.killpg(pgid, signal.SIGKILL)
     except OSError:
@@ -340,17 +526,18 @@ def kill_descendants(pgid):
                 continue                              # reaped one; look again
         except ChildProcessError:
             return
-        if UID is not None:
-            kill_uid()
-        for kid in children():
-            try:
-                os.kill(kid, signal.SIGKILL)
-            except OSError:
-                pass
+        try:
+            if PID_NAMESPACE:
+                os.kill(-1, signal.SIGKILL)           # pid 1: every process of the namespace
+            else:
+                for kid in children():
+                    os.kill(kid, signal.SIGKILL)
+        except OSError:
+            pass
         time.sleep(0.001)
 
 def wait_for(pid):          # -> (status, rusage, timed_out); needs Linux >= 5.3 for pidfd_open
-    deadline, pidfd = time.monotonic() + WALL_LIMIT, os.pidfd_open(pid)
+    deadline, pidfd = START + WALL_LIMIT, os.pidfd_open(pid)
     try:
         while True:
             done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -364,36 +551,126 @@ def wait_for(pid):          # -> (status, rusage, timed_out); needs Linux >= 5.3
     finally:
         os.close(pidfd)
 
+def remove_tree(path):
+    """rm -rf that a program cannot defeat: iterative (no recursion limit), by directory fd (no
+    PATH_MAX), making what it enters readable (the program may chmod 000 a directory), and never
+    into another filesystem (a mount point)."""
+    parent, name = os.path.split(path)
+    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    device, todo = os.fstat(fd).st_dev, [[name]]      # todo[-1]: entries of fd's directory to remove
+    try:
+        while todo:
+            if not todo[-1]:                          # fd's directory is empty now: up, remove it
+                todo.pop()
+                if todo:
+                    up = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                    os.close(fd)
+                    fd = up
+                    try:
+                        os.rmdir(todo[-1].pop(), dir_fd=fd)
+                    except OSError:
+                        pass
+                continue
+            name = todo[-1][-1]
+            try:
+                os.unlink(name, dir_fd=fd)            # not a directory
+                todo[-1].pop()
+                continue
+            except IsADirectoryError:
+                pass
+            except OSError:
+                todo[-1].pop()
+                continue
+            try:
+                os.chmod(name, 0o700, dir_fd=fd)
+                sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError:
+                todo[-1].pop()
+                continue
+            if os.fstat(sub).st_dev != device:
+                os.close(sub)
+                todo[-1].pop()
+                continue
+            os.close(fd)
+            fd = sub
+            todo.append(os.listdir(fd))
+    finally:
+        os.close(fd)
+
+def ipc_objects():          # SysV IPC objects of the program's uid (or of ours, in non-root mode)
+    found, uid = set(), os.getuid() if UID is None else UID
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                header, *rows = f.read().splitlines()
+        except OSError:
+            continue
+        column = header.split().index("cuid")
+        found |= {(kind, int(row.split()[1])) for row in rows if row.split()[column:column + 1] == [str(uid)]}
+    return found
+
+def remove_ipc(objects):    # IPC_RMID: segments, queues and semaphores outlive their processes
+    for kind, ident in objects:
+        getattr(LIBC, kind + "ctl")(ident, *((0,) if kind == "sem" else ()), 0, None)
+
+def clean_up(workdir, ipc_before):
+    remove_ipc(ipc_objects() - ipc_before)
+    remove_tree(workdir)
+    if UID is not None:                               # what the program's uid left in /tmp & co.
+        for path in WRITABLE:
+            for entry in os.scandir(path) if os.path.isdir(path) else ():
+                if entry.stat(follow_symlinks=False).st_uid == UID:
+                    remove_tree(entry.path)
+
 def run_one(fds):
+    global START
     workdir = tempfile.mkdtemp(prefix=f"rlef-{os.getpid()}-")  # the caller can find it if we die
     if UID is not None:
         os.chown(workdir, UID, UID)
-    start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            child(fds, workdir)
-        except BaseException:
-            traceback.print_exc()                     # a bug in the harness, not in the program
-        os._exit(71)
+    ipc_before = ipc_objects() if UID is None else set()  # in non-root mode, ours are the user's
+    START, calls, outcome = time.monotonic(), None, None
+    if SETUP["style"] == "function":                  # the memfd holds the test snippet, not stdin
+        calls, theirs = socket.socketpair()
+    # The program is forked first, from a zygote that never read a test: no test or expected value
+    # is in its memory. The tester reads the snippet itself.
+    pid = fork(lambda: child(fds, workdir, calls and theirs))
+    if calls is not None:
+        theirs.close()
+        verdict_r, verdict_w = os.pipe()
+        tester_pid = fork(lambda: tester(fds[0], calls, verdict_w))
+        os.close(verdict_w)
+        calls.close()
     for fd in fds:
         os.close(fd)
-    status, usage, timed_out = wait_for(pid)
-    wall = time.monotonic() - start
+    if calls is None:
+        status, usage, timed_out = wait_for(pid)
+        returncode = os.waitstatus_to_exitcode(status)
+    else:
+        timed_out = wait_for(tester_pid)[2]
+        outcome = json.loads(os.read(verdict_r, 1 << 20) or "null")
+        os.close(verdict_r)
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if not done:                                  # still serving calls: the test is over
+            os.kill(pid, signal.SIGKILL)
+            status, usage = os.wait4(pid, 0)[1:]
+        returncode = os.waitstatus_to_exitcode(status) if done else None
+    wall = time.monotonic() - START
     kill_descendants(pid)
     try:                                              # answer first, tidy up while the caller judges
-        send({"returncode": os.waitstatus_to_exitcode(status), "cpu_s": usage.ru_utime + usage.ru_stime,
+        send({"returncode": returncode, "cpu_s": usage.ru_utime + usage.ru_stime, "outcome": outcome,
               "maxrss_kb": usage.ru_maxrss, "wall_s": wall, "timed_out": timed_out})
     except OSError:
         pass                                          # the caller is gone; receive() will exit
-    shutil.rmtree(workdir, ignore_errors=True)
-    for tmp in TMPFS:                                 # empty the private tmpfs mounts again
-        for entry in os.scandir(tmp):
-            shutil.rmtree(entry.path, True) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    clean_up(workdir, ipc_before)
 
+if sys.argv[1] == "--remove":                         # the caller's clean-up after a zygote died
+    remove_tree(sys.argv[2])
+    os._exit(0)
+SOCK = socket.socket(fileno=int(sys.argv[1]))
+PID_NAMESPACE, UID, PATH_FDS, MEMFD_FILTER = False, None, [], memfd_filter()
 SETUP, FDS = receive()
 if SETUP["style"] == "function":
-    import ast, typing                                # HumanEval code starts with `from typing import`
+    import typing                                     # HumanEval code starts with `from typing import`
 try:
     reply = setup()
 except Exception as exc:
@@ -432,6 +709,14 @@ class Report:
     syntax_error: str | None = None
 
 
+def _bytes(text: str) -> bytes:
+    """UTF-8, surrogate escapes back to the bytes they stand for; other lone surrogates as such."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
 def _memfd(data: bytes) -> int:
     """An in-memory file holding `data` (stdin for a test; the code for a zygote)."""
     fd = os.memfd_create("rlef", os.MFD_CLOEXEC)
@@ -463,6 +748,9 @@ class _Capture:
         return (bytes(self.head).decode(errors="replace") + marker + bytes(self.tail).decode(errors="replace"))
 
 
+_warned = []  # the warning about missing namespaces is printed once per process
+
+
 class _Zygote:
     """One helper interpreter: compiles the program once, then forks it once per test."""
 
@@ -476,12 +764,12 @@ class _Zygote:
         self.time_limit_s, self.wall_limit = time_limit_s, 3 * time_limit_s + 1
         setup = {"style": style, "entry_point": entry_point, "time_limit_s": time_limit_s,
                  "memory_limit_bytes": memory_limit_bytes, "drop_privileges": drop_privileges}
-        code_fd = _memfd(code.encode("utf-8", "surrogateescape"))
+        code_fd = _memfd(_bytes(code))
         try:
             socket.send_fds(self.sock, [json.dumps(setup).encode()], [code_fd])
         finally:
             os.close(code_fd)
-        reply = self.sock.recv(1 << 16) if select.select([self.sock], [], [], 60)[0] else b""
+        reply = self.sock.recv(1 << 20) if select.select([self.sock], [], [], 60)[0] else b""
         if not reply:
             self.close()
             raise RuntimeError("the sandbox helper did not start (see its error output above)")
@@ -490,11 +778,15 @@ class _Zygote:
             self.close()
             raise RuntimeError(reply["error"])
         self.syntax_error = reply.get("syntax_error")
+        if reply.get("missing") and not _warned:
+            _warned.append(True)
+            print(f"02_sandbox: warning: no {', '.join(reply['missing'])} for the programs (these need "
+                  "CAP_SYS_ADMIN): they can read your world-readable files and reach the network", file=sys.stderr)
 
     def run(self, payload: str, stdout_cap: int, close_on_flood: bool = True):
         """Run one test. -> (zygote's result dict or None if the zygote died, stdout, stderr).
         Past stdout_cap, stdout is closed (close_on_flood: the program gets EPIPE) or discarded."""
-        stdin_fd = _memfd(payload.encode("utf-8", "surrogateescape"))
+        stdin_fd = _memfd(_bytes(payload))
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
@@ -518,7 +810,7 @@ class _Zygote:
             for key, _ in sel.select(timeout):
                 if key.fileobj is self.sock:
                     try:
-                        data = self.sock.recv(1 << 16)
+                        data = self.sock.recv(1 << 20)
                     except OSError:
                         data = b""
                     result, answered = (json.loads(data) if data else None), True
@@ -554,7 +846,8 @@ class _Zygote:
             self.proc.wait()
         if self.proc.returncode != 0:  # it died mid-test: remove its working directory for it
             for path in glob.glob(f"/tmp/rlef-{self.proc.pid}-*"):  # (its environment has no TMPDIR)
-                shutil.rmtree(path, ignore_errors=True)
+                subprocess.run([sys.executable, "-s", "-c", ZYGOTE_SOURCE, "--remove", path], env=SANDBOX_ENV,
+                               stdin=subprocess.DEVNULL, timeout=60)
 
 
 def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> TestResult:
@@ -565,27 +858,31 @@ def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> T
     if result is None:
         return TestResult(EXCEPTION, message="The sandbox process died during this test "
                           "(the program may have killed it); the test could not be judged.", **done)
-    rc, cpu = result["returncode"], result["cpu_s"]
+    rc, cpu, outcome = result["returncode"], result["cpu_s"], result.get("outcome") or {}
     last_line = (stderr.strip().splitlines() or [""])[-1]
     if result["timed_out"] or cpu > time_limit_s or rc == -signal.SIGXCPU:
         why = "wall-clock" if result["timed_out"] else "CPU"
         return TestResult(TIMEOUT, message=f"Execution took too long ({why} limit, "
                           f"{cpu:.2f} s CPU, {result['wall_s']:.2f} s wall).", **done)
+    if outcome.get("verdict") in (PASSED, WRONG_ANSWER, EXCEPTION, OUT_OF_MEMORY):  # the tester's
+        return TestResult(outcome["verdict"], message=outcome.get("message", "").rstrip("\n"), **done)
+    if rc is None:  # function style: the program still ran, but the tester failed
+        return TestResult(EXCEPTION, message="The test could not be completed.", **done)
     if rc != 0 and (last_line.startswith("MemoryError") or
                     (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * memory_limit_bytes)):
         return TestResult(OUT_OF_MEMORY, message="Out of memory.", **done)
     if style == "stdio" and out.dropped:
         return TestResult(WRONG_ANSWER, message=f"Output exceeded {out.head_cap} bytes.", **done)
     if rc != 0:
-        if style == "function" and last_line.startswith("AssertionError"):
-            return TestResult(WRONG_ANSWER, message=last_line.partition(": ")[2] or last_line, **done)
         start = stderr.find("Traceback (most recent call last):")
         message = stderr[start:] if start >= 0 else stderr.strip()
         if not message:
             message = (f"Process was killed by signal {signal.Signals(-rc).name}." if rc < 0
                        else f"Process exited with status {rc}.")
         return TestResult(EXCEPTION, message=message.rstrip("\n"), **done)
-    if style == "function" or outputs_match(test["output"], stdout):
+    if style == "function":  # it exited (status 0) before the test was over: only returned values count
+        return TestResult(EXCEPTION, message="The program exited before the test finished.", **done)
+    if outputs_match(test["output"], stdout):
         return TestResult(PASSED, **done)
     return TestResult(WRONG_ANSWER, **done)
 
@@ -628,7 +925,7 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
                     i, state["next"] = state["next"], state["next"] + 1
                 if i >= len(tests):
                     return
-                cap = max(1 << 20, 2 * len(tests[i].get("output", "").encode()) + 1024)
+                cap = max(1 << 20, 2 * len(_bytes(tests[i].get("output", ""))) + 1024)
                 result, out, err = zygote.run(tests[i]["input"], cap, close_on_flood=style == "stdio")
                 results[i] = _judge(result, out, err, tests[i], style, time_limit_s, memory_limit_bytes)
                 if stop_on_first_failure and results[i].verdict != PASSED:

@@ -25,12 +25,43 @@ ROOT = os.geteuid() == 0
 MODES = [False, True] if ROOT else [False]  # drop_privileges values to try
 root_only = pytest.mark.skipif(not ROOT, reason="privileged mode needs root")
 
-# Programs print "pid:starttime" for the processes they start; a pid alone could be reused.
-IDENT = textwrap.dedent("""\
-    import os, sys, time
-    def ident(pid):
-        return f"{pid}:" + open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[19]
+# A program names the processes it starts (/proc/self/comm) with a token of the test's own; after
+# run_tests the test looks for that name in /proc. It never signals a pid a program printed: in
+# privileged mode those are pids of another pid namespace, and a program can print any pid.
+MARK = textwrap.dedent("""\
+    import ctypes, os, sys, time
+    def mark():  # prctl(PR_SET_NAME): /proc/self/comm is not writable after a uid change
+        ctypes.CDLL(None).prctl(15, TOKEN.encode(), 0, 0, 0)
     """)
+
+
+def new_token():
+    return "rlef" + uuid.uuid4().hex[:11]  # comm holds 15 characters
+
+
+def marked(code, token):
+    return MARK.replace("TOKEN", repr(token)) + code
+
+
+def processes_named(token):
+    found = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{name}/comm") as f:
+                if f.read().strip() == token:
+                    found.append(int(name))
+        except OSError:
+            pass
+    return found
+
+
+def assert_none_left(token, timeout=3.0):
+    """No process named `token` is alive (they are bounded by their own sleeps, so none is killed here)."""
+    deadline = time.monotonic() + timeout
+    while processes_named(token):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{len(processes_named(token))} process(es) of the program outlived its test")
+        time.sleep(0.02)
 
 
 def run1(code, stdin="", expected="", **kw):
@@ -38,27 +69,6 @@ def run1(code, stdin="", expected="", **kw):
     report = sb.run_tests(code, [{"input": stdin, "output": expected}], **kw)
     assert len(report.results) == 1
     return report.results[0]
-
-
-def assert_all_gone(text, timeout=3.0):
-    """Every "pid:starttime" in `text` names a process that no longer exists."""
-    idents = [tok for tok in text.split() if ":" in tok and tok.split(":")[0].isdigit()]
-    assert idents, f"the program reported no processes: {text[:200]!r}"
-    deadline = time.monotonic() + timeout
-    for token in idents:
-        pid, start = token.split(":")
-        while True:
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    alive = f.read().rsplit(")", 1)[1].split()[19] == start
-            except (FileNotFoundError, ProcessLookupError):
-                alive = False
-            if not alive:
-                break
-            if time.monotonic() > deadline:
-                os.kill(int(pid), signal.SIGKILL)  # clean up after a broken sandbox, then fail
-                pytest.fail(f"process {pid} outlived its test")
-            time.sleep(0.02)
 
 
 def our_children():
@@ -223,39 +233,50 @@ def test_invalid_utf8_on_stdout_is_replaced_and_judged():
 
 # ----------------------------------------------------------------------------------------------
 # Hostile programs: processes that try to outlive their test.
+# A forked process tells its parent through a pipe once it has its name, so the test's scan cannot
+# run before the name is there.
+SPAWN = textwrap.dedent("""\
+    def spawn(then):  # fork a named process that runs then(); return once it is named
+        r, w = os.pipe()
+        if os.fork() == 0:
+            mark()
+            os.write(w, b"x")
+            then()
+            os._exit(0)
+        os.read(r, 1)
+    """)
+
+
 @pytest.mark.parametrize("drop", MODES)
 def test_child_left_running_is_killed(drop):
-    code = IDENT + "pid = os.fork()\nif pid == 0:\n    time.sleep(30)\n    os._exit(0)\nprint(ident(pid))"
-    result = run1(code, drop_privileges=drop)
-    assert result.verdict == "WRONG_ANSWER"
-    assert_all_gone(result.stdout)
+    token = new_token()
+    result = run1(marked(SPAWN + "spawn(lambda: time.sleep(30))\nprint('started')", token), drop_privileges=drop)
+    assert result.verdict == "WRONG_ANSWER" and result.stdout == "started\n"
+    assert_none_left(token)
 
 
 @pytest.mark.parametrize("drop", MODES)
 def test_setsid_child_is_killed(drop):
-    code = IDENT + "pid = os.fork()\nif pid == 0:\n    os.setsid()\n    time.sleep(30)\n    os._exit(0)\nprint(ident(pid))"
-    assert_all_gone(run1(code, drop_privileges=drop).stdout)
+    token = new_token()
+    result = run1(marked(SPAWN + "spawn(lambda: (os.setsid(), time.sleep(30)))\nprint('started')", token), drop_privileges=drop)
+    assert result.stdout == "started\n"
+    assert_none_left(token)
 
 
 @pytest.mark.parametrize("drop", MODES)
 def test_double_forked_daemon_is_killed(drop):
-    code = IDENT + textwrap.dedent("""\
-        r, w = os.pipe()
-        if os.fork() == 0:
-            if os.fork() == 0:
-                os.setsid()
-                os.write(w, ident(os.getpid()).encode())
-                time.sleep(30)
-            os._exit(0)
-        print(os.read(r, 100).decode())
-        """)
-    assert_all_gone(run1(code, drop_privileges=drop).stdout)
+    token = new_token()
+    code = SPAWN + "spawn(lambda: spawn(lambda: (os.setsid(), time.sleep(30))))\nprint('started')"
+    assert run1(marked(code, token), drop_privileges=drop).stdout == "started\n"
+    assert_none_left(token)
 
 
 @pytest.mark.parametrize("drop", MODES)
 def test_fork_bomb_is_bounded_and_cleaned_up(drop):
-    code = IDENT + textwrap.dedent("""\
-        kids, failed = [], 0
+    token = new_token()
+    code = textwrap.dedent("""\
+        mark()
+        forked, failed = 0, 0
         for _ in range(150):
             try:
                 pid = os.fork()
@@ -265,14 +286,14 @@ def test_fork_bomb_is_bounded_and_cleaned_up(drop):
             if pid == 0:
                 time.sleep(30)
                 os._exit(0)
-            kids.append(ident(pid))
-        print(len(kids), failed, *kids)
+            forked += 1
+        print(forked, failed)
         """)
-    result = run1(code, drop_privileges=drop, time_limit_s=3.0)
-    forked, failed = map(int, result.stdout.split()[:2])
+    result = run1(marked(code, token), drop_privileges=drop, time_limit_s=2.0)
+    forked, failed = map(int, result.stdout.split())
     if drop:  # RLIMIT_NPROC = 64 for the sandbox uid (root itself is exempt from it)
         assert forked < 64 and failed > 0
-    assert_all_gone(result.stdout)
+    assert_none_left(token)
 
 
 def test_killed_zygote_is_replaced_for_the_remaining_tests():  # plain mode: the program may do that
@@ -285,14 +306,15 @@ def test_killed_zygote_is_replaced_for_the_remaining_tests():  # plain mode: the
 
 
 def test_hanging_up_on_a_zygote_stops_its_running_test():  # what run_tests does on ^C
-    code = IDENT + "print(ident(os.getpid()), flush=True)\ntime.sleep(30)"
-    zygote = sb._Zygote(code, "stdio", None, 10.0, 1 << 30, ROOT)
+    token = new_token()
+    zygote = sb._Zygote(marked("mark()\nprint('started', flush=True)\ntime.sleep(30)", token), "stdio", None, 2.0, 256 << 20, ROOT)
     start = time.monotonic()
     threading.Timer(0.5, zygote.hang_up).start()
     result, out, _ = zygote.run("", 1 << 20)
     zygote.close()
-    assert result is None and time.monotonic() - start < 10  # not the 31 s wall limit
-    assert_all_gone(out.text())
+    assert result is None and time.monotonic() - start < 6  # not the 7 s wall limit
+    assert out.text() == "started\n"
+    assert_none_left(token)
 
 
 def test_no_helper_processes_remain_after_run_tests():
@@ -345,7 +367,7 @@ def test_cannot_signal_the_caller_or_the_zygote():
             try:
                 os.kill(pid, 0)  # the permission check of kill(), without a signal
                 print("allowed")
-            except PermissionError:
+            except (PermissionError, ProcessLookupError):  # (in its pid namespace ours do not exist)
                 print("denied")
         """)
     assert run1(code).stdout.split() == ["denied"] * 3
@@ -354,7 +376,7 @@ def test_cannot_signal_the_caller_or_the_zygote():
 @root_only
 def test_cannot_read_the_callers_environment():
     code = f"try:\n    print(len(open('/proc/{os.getpid()}/environ', 'rb').read()))\nexcept OSError as e:\n    print(type(e).__name__)"
-    assert run1(code).stdout.strip() == "PermissionError"
+    assert run1(code).stdout.strip() in ("PermissionError", "FileNotFoundError")  # (own pid namespace)
 
 
 @root_only
@@ -385,6 +407,8 @@ def test_function_style_failed_assert_says_what_differed():
 
 def test_function_style_multiline_snippet_and_bare_assertion():
     result = run_func(FUNC, "for i in range(3):\n    assert candidate(i, i) == 2 * i + (i == 2)")
+    assert result.verdict == "WRONG_ANSWER" and result.message == "4 != 5"  # in a loop too
+    result = run_func(FUNC, "assert candidate(1, 1) in (3, 4)")
     assert result.verdict == "WRONG_ANSWER" and result.message == "AssertionError"
 
 
@@ -505,3 +529,251 @@ def test_verify_stage_writes_report_and_catches_accepted_incorrect_solution(tmp_
     assert report == {"problems": 1, "verified": 1, "failed": [], "incorrect_rejected": 1,
                       "incorrect_total": 2, "incorrect_accepted": ["double"]}
     assert out.returncode == 1
+
+
+# ----------------------------------------------------------------------------------------------
+# The judge cannot be gamed (what a policy optimised against it would find), nor crashed.
+ADD_TESTS = [{"input": "assert candidate(2, 3) == 5", "output": ""}, {"input": "assert candidate(10, -4) == 6", "output": ""}]
+FRAME_READER = textwrap.dedent("""\
+    import ast, sys
+    def add(a, b):  # find the test in a caller's frame and return its expected value
+        frame = sys._getframe(1)
+        while frame is not None:
+            for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):
+                if isinstance(value, str) and "candidate(" in value:
+                    for node in ast.walk(ast.parse(value)):
+                        if isinstance(node, ast.Compare) and ast.literal_eval(node.left.args[0]) == a:
+                            return ast.literal_eval(node.comparators[0])
+            frame = frame.f_back
+        return a - b
+    """)
+HACKS = {
+    "sys.exit(0) at module level": "import sys\ndef add(a, b):\n    return a - b\nsys.exit(0)",
+    "exit() in the __main__ block": "def add(a, b):\n    return a - b\nif __name__ == '__main__':\n    exit()",
+    "sys.exit(main())": "import sys\ndef add(a, b):\n    return a - b\ndef main():\n    pass\nsys.exit(main())",
+    "SystemExit in the candidate": "def add(a, b):\n    raise SystemExit",
+    "atexit os._exit(0)": "import atexit, os\natexit.register(os._exit, 0)\ndef add(a, b):\n    return a - b",
+    "__eq__ always True": "class Any:\n    def __eq__(self, other):\n        return True\ndef add(a, b):\n    return Any()",
+    "int subclass, __eq__ True": "class I(int):\n    def __eq__(self, other):\n        return True\ndef add(a, b):\n    return I(0)",
+    "patched eval/exec": "import builtins\nbuiltins.eval = lambda *a, **k: 0\nbuiltins.exec = lambda *a, **k: None\ndef add(a, b):\n    return a - b",
+    "expected value from the caller's frame": FRAME_READER,
+}
+
+
+@pytest.mark.parametrize("drop", MODES)
+@pytest.mark.parametrize("hack", list(HACKS))
+def test_function_style_judges_the_returned_value_not_the_exit(hack, drop):
+    report = sb.run_tests(HACKS[hack], ADD_TESTS, style="function", entry_point="add", time_limit_s=2.0,
+                          memory_limit_bytes=256 << 20, drop_privileges=drop)
+    assert not report.passed and all(r.verdict != "PASSED" for r in report.results)
+
+
+def test_function_style_does_not_run_the_main_block():  # HumanEval's harness: not run as __main__
+    demo = FUNC + 'if __name__ == "__main__":\n    print(add(*map(int, input().split())))\n'
+    report = sb.run_tests(demo, ADD_TESTS, style="function", entry_point="add", time_limit_s=2.0, memory_limit_bytes=256 << 20)
+    assert report.passed
+
+
+def test_function_style_feedback_shows_expected_and_actual_values():
+    tests = [{"input": "assert candidate('a b') == 'a-b'", "output": ""}]
+    report = sb.run_tests("def join(s):\n    return s.replace(' ', '_')", tests, style="function", entry_point="join",
+                          time_limit_s=2.0, memory_limit_bytes=256 << 20)
+    feedback = sb.format_feedback(report, tests, style="function")
+    assert report.results[0].verdict == "WRONG_ANSWER" and "'a-b'" in feedback and "'a_b'" in feedback
+
+
+CHECK_BODY = textwrap.dedent("""\
+    import math, random
+    rng = random.Random(7)
+    def reference(xs):
+        return sum(xs) / len(xs)
+    for _ in range(20):
+        xs = [rng.uniform(-5, 5) for _ in range(rng.randint(1, 9))]
+        assert abs(candidate(xs) - reference(xs)) < 1e-6
+    assert math.isclose(candidate(scale([1.0, 3.0], 2)), 4.0)
+    """)
+MEAN = "def scale(xs, k):\n    return [x * k for x in xs]\ndef mean(xs):\n    return sum(xs) / len(xs)\n"
+
+
+@pytest.mark.parametrize("code, passed", [(MEAN, True), (MEAN.replace("/ len(xs)", "/ max(1, len(xs) - 1)"), False),
+                                          (MEAN.replace("return sum(xs) / len(xs)", "return None"), False)])
+def test_function_style_check_body_with_loops_helpers_and_tolerances(code, passed):
+    # HumanEval's multi-statement check() bodies: the test's own helpers, randomness, tolerances,
+    # and a helper of the program's (scale) that the test calls by name
+    report = sb.run_tests(code, [{"input": CHECK_BODY, "output": ""}], style="function", entry_point="mean",
+                          time_limit_s=2.0, memory_limit_bytes=256 << 20)
+    assert report.passed is passed, report.results[0].message
+
+
+@pytest.mark.parametrize("style", ["stdio", "function"])
+def test_run_tests_never_raises_on_odd_text(style):
+    kw = dict(style=style, entry_point="f" if style == "function" else None, time_limit_s=2.0, memory_limit_bytes=256 << 20)
+    long_line = "x = [" + "1, " * 35_000 + "+]\n"  # a syntax error on a 100 KiB line
+    report = sb.run_tests(long_line, [{"input": "", "output": ""}], **kw)
+    assert [r.verdict for r in report.results] == ["SYNTAX_ERROR"] and len(report.results[0].message) < 20_000
+    for code, test in [("print('\ud800')\ndef f():\n    return '\ud800'", {"input": "", "output": ""}),
+                       ("print(input())\ndef f():\n    return 1", {"input": "\ud800\udcff\n", "output": "\ud800"}),
+                       ("def f():\n    return 1", {"input": "assert candidate() == '\ud800'", "output": "\udfff"})]:
+        report = sb.run_tests(code, [test], **kw)
+        assert len(report.results) == 1 and report.results[0].verdict in sb.__dict__.values()
+
+
+NESTED = textwrap.dedent("""\
+    import os
+    if input() == "make":
+        top = os.getcwd()
+        for _ in range(1100):
+            os.mkdir("d")
+            os.chdir("d")
+        os.chdir(top)
+        os.mkdir("locked")
+        open("locked/f", "w").write("x")
+        os.chmod("locked", 0)
+        print(top)
+    else:
+        print(len(os.listdir(".")))
+    """)
+
+
+@pytest.mark.parametrize("drop", MODES)
+def test_cleanup_survives_deep_and_unreadable_directories(drop):
+    tests = [{"input": "make", "output": ""}, {"input": "look", "output": "0"}]
+    report = sb.run_tests(NESTED, tests, workers=1, time_limit_s=2.0, memory_limit_bytes=256 << 20, drop_privileges=drop)
+    assert [r.verdict for r in report.results] == ["WRONG_ANSWER", "PASSED"], report.results[1].message
+    if not drop:  # (in privileged mode the directory is in a private mount namespace)
+        assert not os.path.exists(report.results[0].stdout.strip())
+
+
+MEMFDS = "import os\nheld = 0\nfor _ in range(12):\n    try:\n        fd = os.memfd_create('x')\n        os.write(fd, b'x' * (32 << 20))\n        held += 32\n    except OSError:\n        break\nprint(held)"
+
+
+@pytest.mark.parametrize("drop", MODES)
+def test_memfd_pages_do_not_escape_the_memory_limit(drop):
+    result = run1(MEMFDS, time_limit_s=2.0, memory_limit_bytes=128 << 20, drop_privileges=drop)
+    assert int(result.stdout) <= 128, result.stdout
+
+
+@root_only
+def test_tmpfs_pages_are_bounded():
+    code = textwrap.dedent("""\
+        import os
+        written = 0
+        for i, folder in enumerate(["/dev/shm", "/tmp", "/var/tmp", "."] * 3):
+            try:
+                with open(os.path.join(folder, f"big{i}"), "wb") as f:
+                    for _ in range(4):
+                        f.write(b"x" * (8 << 20))
+                        written += 8
+            except OSError:
+                pass
+        print(written)
+        """)
+    result = run1(code, time_limit_s=2.0, memory_limit_bytes=128 << 20)
+    assert int(result.stdout) <= 64, result.stdout
+
+
+SHM = textwrap.dedent("""\
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
+    touched = 0
+    for key in KEYS:
+        ident = libc.shmget(key, 16 << 20, 0o1000 | 0o666)  # IPC_CREAT
+        if ident < 0:
+            break
+        address = libc.shmat(ident, None, 0)
+        if address in (None, ctypes.c_void_p(-1).value):
+            break
+        ctypes.memset(address, 1, 16 << 20)
+        libc.shmdt(ctypes.c_void_p(address))
+        touched += 16
+    print(touched)
+    """)
+
+
+def shm_keys_on_host():
+    with open("/proc/sysvipc/shm") as f:
+        return {int(line.split()[0]): int(line.split()[1]) for line in f.read().splitlines()[1:] if line.strip()}
+
+
+@pytest.mark.parametrize("drop", MODES)
+def test_sysv_shared_memory_is_bounded_and_removed(drop):
+    keys = [0x7E000000 + (uuid.uuid4().int & 0xFFFFF) * 8 + i for i in range(6)]
+    try:
+        result = run1(SHM.replace("KEYS", repr(keys)), time_limit_s=2.0, memory_limit_bytes=128 << 20, drop_privileges=drop)
+        assert int(result.stdout) > 0  # it could make some: what matters is that they are gone
+        if drop:  # the privileged mode's own IPC namespace has small limits
+            assert int(result.stdout) <= 64
+        assert not set(keys) & set(shm_keys_on_host())
+    finally:  # a broken sandbox left them on the host: free that memory
+        libc = __import__("ctypes").CDLL(None)
+        for key, ident in shm_keys_on_host().items():
+            if key in keys:
+                libc.shmctl(ident, 0, None)
+
+
+@root_only
+def test_the_killer_cannot_be_frozen():
+    # Processes of the program's uid SIGSTOP every process they may signal, over and over (and wake
+    # each other): whatever kills the test's leftovers must be out of their reach.
+    token = new_token()
+    code = SPAWN + textwrap.dedent("""\
+        import signal
+        def stopper():
+            end = time.time() + 10
+            while time.time() < end:
+                try:
+                    os.kill(-1, signal.SIGSTOP)
+                    os.kill(-1, signal.SIGCONT) if os.getpid() % 3 == 0 else None
+                except OSError:
+                    pass
+        for _ in range(3):
+            spawn(lambda: (os.setsid(), stopper()))
+        print("started")
+        """)
+    run1(marked(code, token), time_limit_s=1.0, memory_limit_bytes=128 << 20)
+    assert_none_left(token)
+
+
+@root_only
+def test_program_cannot_read_the_callers_files():  # e.g. the problem files: no oracle
+    here = os.path.abspath(__file__)
+    readme = os.path.join(os.path.dirname(os.path.dirname(here)), "README.md")
+    code = f"for path in {[here, readme, sb.__file__]!r}:\n    try:\n        print(len(open(path).read()))\n    except OSError as e:\n        print(type(e).__name__)"
+    assert run1(code).stdout.split() == ["FileNotFoundError"] * 3
+
+
+@root_only
+@pytest.mark.parametrize("code", ["import ctypes.util\nprint('ok')", "import json.tool\nprint('ok')",
+                                  "print(b'\\x80'.decode('cp1252') == '\\u20ac' and 'b\\u00fccher.de'.encode('idna') == b'xn--bcher-kva.de' and 'ok')"])
+def test_correct_programs_can_import_the_standard_library(code):
+    assert run1(code, expected="ok").verdict == "PASSED"
+
+
+def run_elsewhere(script, python=sys.executable, preexec_fn=None):
+    """Run `script` with 02_sandbox importable, in a fresh interpreter."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    prelude = f"import importlib, sys\nsys.path.insert(0, {root!r})\nsb = importlib.import_module('02_sandbox')\n"
+    return subprocess.run([python, "-c", prelude + script], capture_output=True, text=True, timeout=120, preexec_fn=preexec_fn)
+
+
+@root_only
+@pytest.mark.slow
+def test_a_venv_under_tmp_works_in_privileged_mode(tmp_path):
+    import venv
+    venv.create(tmp_path / "venv", symlinks=True)  # no pip: fast
+    site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
+    (site / "rlef_probe.py").write_text("X = 'probe'\n")
+    out = run_elsewhere("r = sb.run_tests('import rlef_probe\\nprint(rlef_probe.X)', [{'input': '', 'output': 'probe'}])\n"
+                        "print(r.results[0].verdict, r.results[0].message)", python=str(tmp_path / "venv" / "bin" / "python"))
+    assert out.stdout.split()[:1] == ["PASSED"], out.stdout + out.stderr
+
+
+@root_only
+def test_missing_namespaces_are_said_out_loud():
+    def drop_cap_sys_admin():  # PR_CAPBSET_DROP CAP_SYS_ADMIN: root's next exec has no such capability
+        __import__("ctypes").CDLL(None).prctl(24, 21, 0, 0, 0)
+
+    out = run_elsewhere("print(sb.run_tests('print(1)', [{'input': '', 'output': '1'}] * 3).passed)", preexec_fn=drop_cap_sys_admin)
+    warnings = [line for line in out.stderr.splitlines() if "warning" in line]
+    assert out.stdout.strip() == "True" and len(warnings) == 1 and "namespace" in warnings[0], out.stderr
