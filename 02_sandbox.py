@@ -1,5 +1,5 @@
 """Stage 2: run model-written Python against tests. The sandbox, the CodeContests judge and the
-paper's execution feedback (RLEF, Gehring et al. 2025; rlef-paper.md §4.2, §4.4 and §5).
+paper's execution feedback (RLEF, Gehring et al. 2025; its feedback formats are in Appendix C).
 
 Every reward and every line of feedback in RLEF comes from executing a program on tests. This file
 does that, and only that:
@@ -25,22 +25,41 @@ worker and hands it the code once. The zygote compiles it once (a compile error 
 every test, found before any test runs, like `py_compile` in the DeepMind tester) and then forks one
 child per test, several times cheaper than starting a fresh interpreter (`--bench` measures the
 ratio). The child gets the test input on stdin (a memfd), pipes for stdout/stderr, a fresh empty
-working directory, rlimits, a scrubbed environment and, when we are root, an unprivileged uid; it
-runs the compiled code as `__main__` and exits like `python solution.py` would. The caller reads
-stdout/stderr while the program runs, with caps, and decides the verdict.
+working directory, rlimits, a scrubbed environment and, when we are root, an unprivileged uid. In
+stdio style it runs the compiled code as `__main__` and exits like `python solution.py` would; the
+caller reads stdout/stderr while the program runs, with caps, and decides the verdict. In function
+style the program is imported as a module (not as `__main__`, like HumanEval's harness) and then
+only answers calls: the test runs in a second, trusted process (detail 4).
 
-Threat model. Covered: runaway CPU (RLIMIT_CPU), sleepers (wall-clock limit), memory (RLIMIT_AS),
-fork bombs (RLIMIT_NPROC), processes that outlive the test, also after setsid() or a double fork
-(the zygote is a child subreaper and kills every descendant after each test), output floods (capped
-reads), huge files (RLIMIT_FSIZE), secrets in environment variables (scrubbed). When started as root
-(privileged mode, the default for root): the program runs as a uid of its own, so it cannot signal
-the caller or the zygote, read the caller's /proc/<pid>/environ or write outside its directory; the
-zygote also gives it a private mount namespace (/tmp, /var/tmp, /dev/shm and /run/lock are empty
-tmpfs mounts, gone afterwards) and an empty network namespace (no network), when the kernel allows.
-NOT covered: reading world-readable files (including your data files, if they are world-readable),
-native code through ctypes, kernel exploits, network access outside privileged mode, and in
-non-root mode the program runs as you: it can kill its zygote (its leftovers then escape the
-cleanup), signal your other processes and read your files. For hostile code use a container or VM.
+Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes: runaway CPU
+(RLIMIT_CPU), sleepers (wall-clock limit), the memory of a process (RLIMIT_AS), memfd pages (a
+seccomp filter refuses memfd_create), fork bombs (RLIMIT_NPROC), processes that outlive the test,
+also after setsid() or a double fork (the zygote is a child subreaper and kills every descendant
+after each test), output floods (capped reads), huge files (RLIMIT_FSIZE), secrets in environment
+variables (scrubbed), working directories made hard to delete (1100 levels deep, chmod 000), SysV
+IPC objects left behind (removed after each test), any program or test text (run_tests gives a
+verdict, it does not raise), and in function style every way we know of faking a pass from inside
+the program: exiting with status 0 (sys.exit, exit() in a __main__ block, atexit, SystemExit from
+the candidate), a returned object with a rigged __eq__, patched builtins, the expected value read
+from a caller's frame (no test is ever in the program's process), a verdict forged through /proc
+(the zygote and the tester are not dumpable). Privileged mode (started as root, the default then)
+adds: the program runs as a uid of its own, so it cannot signal, stop or trace the caller, the
+zygote or the tester; the zygote is pid 1 of its own pid namespace, so the kill of leftovers comes
+from a process no program can signal or freeze, and if the zygote dies the kernel kills the rest;
+an IPC namespace with small limits (16 MiB of SysV shared memory); no network; and a filesystem of
+its own, a 64 MiB tmpfs with the system directories and Python's (prefix, sys.path) read-only at
+their usual paths and nothing else of the host: no data files to copy answers from, no home
+directories; /tmp, /var/tmp, /dev/shm, /run/lock and the working directory share those 64 MiB.
+Without CAP_SYS_ADMIN (a default container) these namespaces are missing: run_tests warns once.
+NOT covered: memory summed over processes (each of up to 64 has its own RLIMIT_AS), kernel memory
+(pipes, sockets), native code through ctypes, kernel exploits, whatever lies in the directories
+on sys.path; in function style the test's calls to helpers other than the candidate (HumanEval's
+poly) go to the program's own definitions, as in HumanEval, and arguments are copies (a test
+cannot see the candidate mutate them). In non-root mode the program runs as you: it can read your
+files (the data files with the answers too), use the network, kill or stop its zygote and tester
+(a test then fails; the leftovers of the program escape the cleanup), signal your other processes,
+and fill /tmp and /dev/shm outside its working directory. For hostile code use privileged mode,
+inside a container or VM.
 
 Implementation details (choices the paper leaves open):
 1. Limits: CPU soft limit ceil(time limit) s (hard +1 s, SIGXCPU -> TIMEOUT), and a test whose CPU
@@ -54,9 +73,13 @@ Implementation details (choices the paper leaves open):
    exit or a crash is EXCEPTION (its traceback is the message); then outputs_match. A correct output
    followed by a non-zero exit is EXCEPTION; sys.exit(0) after a correct output is PASSED.
 3. The program sees Python 3.10's rules: no limit on int <-> str digits (3.11 added one).
-4. Function style (HumanEval): the test snippet runs after the program in its namespace with
-   `candidate` bound to the entry point; a single `assert X == Y` is evaluated in two halves and
-   fails with AssertionError("x != y"), the message a unittest assertEqual gives (paper C.4).
+4. Function style (HumanEval): the tester runs the test snippet with `candidate` (the entry point)
+   and every other free name standing for the program's functions: a call travels to the program's
+   process over a socket, and the value comes back as JSON of exact builtin types (None, bool, int,
+   float, str, bytes, complex, list, tuple, dict, set, frozenset); anything else is WRONG_ANSWER. A
+   test passes when the snippet finishes. Every `assert X == Y` fails with AssertionError("x != y"),
+   the message a unittest assertEqual gives (paper C.4); an exception in a call is EXCEPTION with
+   the program's traceback; a program that ends before the test does is EXCEPTION.
 5. outputs_match follows DeepMind's OutputsMatch, except that integers are compared exactly at any
    size (theirs parse into a 32-bit int, then fall back to double) and identical tokens always
    match (theirs compare "inf" with "inf" as doubles and fail). Floats: |a - b| < 1e-5, strict as
@@ -68,16 +91,18 @@ Implementation details (choices the paper leaves open):
    its head and tail around "...(truncated N characters)...". The HumanEval form lists passing
    tests too and ends with the same code-fence footer as the CodeContests form.
 7. Privileged mode: each zygote takes a uid of its own from 50000-50999 (uids of real accounts are
-   skipped), held by an flock on /run/rlef-sandbox/<uid>, so concurrent programs never share one
-   and "every process of that uid" is exactly what a test left behind: after each test a helper
-   running as that uid calls kill(-1, SIGKILL). The new uid may not be allowed into the directory
-   holding the interpreter (here /root/.pyenv): the zygote opens each sys.path directory before and
-   imports through /proc/self/fd/N, which a process may always follow.
+   skipped), held by an flock on /run/rlef-sandbox/<uid>, so concurrent programs never share one.
+   It unshares mount, network, IPC and pid namespaces and forks: the child, pid 1 of the new pid
+   namespace, is the zygote from then on and calls kill(-1, SIGKILL) after each test, which reaches
+   every process in the namespace. The programs' filesystem is a tmpfs mounted over
+   /run/rlef-sandbox, then chroot. Without namespaces the zygote kills its children by pid, as root,
+   until none is left, and imports through /proc/self/fd/N: the new uid may not be allowed into the
+   directory holding the interpreter (e.g. /root/.pyenv), but a process may follow its own fds.
 8. stdin/stdout/stderr are the interpreter's own objects under LC_ALL=C.UTF-8, as for `python
    solution.py`: invalid UTF-8 on stdin reaches the program as surrogate escapes (bytes given to a
    test as a str with surrogate escapes). The caller decodes output with errors="replace".
    PYTHONHASHSEED=0, so the order of a set of strings is the same in every run. In function style
-   a stdout flood is discarded, not closed: only the snippet's outcome counts there.
+   a stdout flood is discarded, not closed: only the values returned count there.
 """
 
 import glob
@@ -86,7 +111,6 @@ import os
 import re
 import select
 import selectors
-import shutil
 import signal
 import socket
 import subprocess
@@ -122,7 +146,7 @@ import threading
 
 UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
-PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 22, 36, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 22, 36, 38
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 LIBC = ctypes.CDLL(None, use_errno=True)
 
@@ -178,14 +202,14 @@ def isolate():   # -> what is missing. New mount, network, IPC and pid namespace
         os._exit(0)
     PID_NAMESPACE = True
     libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the caller killed our parent: go too
-    for name, value in (("shmall", 4096), ("shmmni", 32), ("msgmni", 16), ("sem", "32 1024 32 16")):
-        with open(f"/proc/sys/kernel/{name}", "w") as f:   # this IPC namespace's limits: SysV
-            f.write(str(value))                       # memory is outside RLIMIT_AS (16 MiB here)
     try:
+        for name, value in (("shmall", 4096), ("shmmni", 32), ("msgmni", 16), ("sem", "32 1024 32 16")):
+            with open(f"/proc/sys/kernel/{name}", "w") as f:  # this IPC namespace's limits: SysV
+                f.write(str(value))                   # memory is outside RLIMIT_AS (16 MiB here)
         make_root()
         return []
     except OSError as exc:
-        return [f"private filesystem view ({exc})"]
+        return [f"IPC limits and a filesystem view of their own ({exc})"]
 
 def mount(source, target, fstype=None, flags=0, data=None):
     if not libc("mount", source and source.encode(), target.encode(), fstype and fstype.encode(), flags,
@@ -254,7 +278,7 @@ def setup():
         ACCOUNTS = {entry.pw_uid for entry in pwd.getpwall()}
         UID = claim_uid()
         missing = isolate()
-        if not PID_NAMESPACE:
+        if missing:
             import_through_fds()
     libc("prctl", PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) # orphans of the program come to us
     return {"ok": True, "uid": UID, "missing": missing}
@@ -431,7 +455,6 @@ def tester(snippet_fd, calls, verdict_fd):            # the trusted side, in its
     os.dup2(os.open(os.devnull, os.O_RDWR), 0)
     os.dup2(0, 1), os.dup2(0, 2)
     keep_only([calls.fileno(), verdict_fd])
-    libc("prctl", 4, 0, 0, 0, 0)                      # PR_SET_DUMPABLE 0: no /proc/<pid>/mem, fd
     set_limit(resource.RLIMIT_AS, SETUP["memory_limit_bytes"] + VM_OVERHEAD)
     set_limit(resource.RLIMIT_CPU, CPU_LIMIT, CPU_LIMIT + 1)
     if hasattr(sys, "set_int_max_str_digits"):
@@ -440,9 +463,13 @@ def tester(snippet_fd, calls, verdict_fd):            # the trusted side, in its
 
     def remote(name):                                 # a function of the program, called there
         def call(*args, **kwargs):
-            stream.write(json.dumps(encode([name, args, kwargs])).encode() + b"\n")
-            stream.flush()
-            line = stream.readline(SETUP["memory_limit_bytes"])
+            request = json.dumps(encode([name, args, kwargs])).encode() + b"\n"
+            try:
+                stream.write(request)
+                stream.flush()
+                line = stream.readline(SETUP["memory_limit_bytes"])
+            except OSError:
+                line = b""
             if not line.endswith(b"\n"):
                 raise ProgramGone()
             reply = json.loads(line)
@@ -552,50 +579,35 @@ def wait_for(pid):          # -> (status, rusage, timed_out); needs Linux >= 5.3
         os.close(pidfd)
 
 def remove_tree(path):
-    """rm -rf that a program cannot defeat: iterative (no recursion limit), by directory fd (no
-    PATH_MAX), making what it enters readable (the program may chmod 000 a directory), and never
-    into another filesystem (a mount point)."""
-    parent, name = os.path.split(path)
-    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
-    device, todo = os.fstat(fd).st_dev, [[name]]      # todo[-1]: entries of fd's directory to remove
-    try:
-        while todo:
-            if not todo[-1]:                          # fd's directory is empty now: up, remove it
-                todo.pop()
-                if todo:
-                    up = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-                    os.close(fd)
-                    fd = up
-                    try:
-                        os.rmdir(todo[-1].pop(), dir_fd=fd)
-                    except OSError:
-                        pass
+    """rm -rf that no program can defeat: iterative (no recursion limit), relative to the current
+    directory (no PATH_MAX), undoing a chmod 000 on the way, never into a mount point."""
+    os.chdir(os.path.dirname(path))
+    device, todo = os.stat(".").st_dev, [[os.path.basename(path)]]  # todo[-1]: names here
+    while todo:
+        if not todo[-1]:                              # this directory is empty: leave, remove it
+            todo.pop()
+            os.chdir("..")
+            if todo:
+                try:
+                    os.rmdir(todo[-1].pop())
+                except OSError:
+                    pass
+            continue
+        name = todo[-1][-1]
+        try:
+            st = os.lstat(name)
+            if stat.S_ISDIR(st.st_mode) and st.st_dev == device:
+                os.chmod(name, 0o700)
+                entries = os.listdir(name)
+                os.chdir(name)
+                todo.append(entries)
                 continue
-            name = todo[-1][-1]
-            try:
-                os.unlink(name, dir_fd=fd)            # not a directory
-                todo[-1].pop()
-                continue
-            except IsADirectoryError:
-                pass
-            except OSError:
-                todo[-1].pop()
-                continue
-            try:
-                os.chmod(name, 0o700, dir_fd=fd)
-                sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            except OSError:
-                todo[-1].pop()
-                continue
-            if os.fstat(sub).st_dev != device:
-                os.close(sub)
-                todo[-1].pop()
-                continue
-            os.close(fd)
-            fd = sub
-            todo.append(os.listdir(fd))
-    finally:
-        os.close(fd)
+            if not stat.S_ISDIR(st.st_mode):
+                os.unlink(name)
+        except OSError:
+            pass
+        todo[-1].pop()
+    os.chdir("/")
 
 def ipc_objects():          # SysV IPC objects of the program's uid (or of ours, in non-root mode)
     found, uid = set(), os.getuid() if UID is None else UID
@@ -647,13 +659,18 @@ def run_one(fds):
         returncode = os.waitstatus_to_exitcode(status)
     else:
         timed_out = wait_for(tester_pid)[2]
-        outcome = json.loads(os.read(verdict_r, 1 << 20) or "null")
+        try:                                          # (a tester that died wrote nothing)
+            outcome = json.loads(os.read(verdict_r, 1 << 20))
+        except ValueError:
+            pass
         os.close(verdict_r)
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if not done:                                  # still serving calls: the test is over
+        if outcome and outcome["verdict"] == "GONE":  # the program is ending: its status says why
+            status, usage, timed_out = wait_for(pid)
+            returncode = os.waitstatus_to_exitcode(status)
+        else:                                         # still serving calls: the test is over
             os.kill(pid, signal.SIGKILL)
             status, usage = os.wait4(pid, 0)[1:]
-        returncode = os.waitstatus_to_exitcode(status) if done else None
+            returncode = None
     wall = time.monotonic() - START
     kill_descendants(pid)
     try:                                              # answer first, tidy up while the caller judges
@@ -667,6 +684,9 @@ if sys.argv[1] == "--remove":                         # the caller's clean-up af
     remove_tree(sys.argv[2])
     os._exit(0)
 SOCK = socket.socket(fileno=int(sys.argv[1]))
+# Not dumpable (nor are the processes we fork): a program running as the same user cannot open our
+# /proc/<pid>/fd/N (a pipe reopened there could forge the tester's verdict) or read our memory.
+libc("prctl", PR_SET_DUMPABLE, 0, 0, 0, 0)
 PID_NAMESPACE, UID, PATH_FDS, MEMFD_FILTER = False, None, [], memfd_filter()
 SETUP, FDS = receive()
 if SETUP["style"] == "function":

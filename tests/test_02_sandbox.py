@@ -557,6 +557,17 @@ HACKS = {
     "int subclass, __eq__ True": "class I(int):\n    def __eq__(self, other):\n        return True\ndef add(a, b):\n    return I(0)",
     "patched eval/exec": "import builtins\nbuiltins.eval = lambda *a, **k: 0\nbuiltins.exec = lambda *a, **k: None\ndef add(a, b):\n    return a - b",
     "expected value from the caller's frame": FRAME_READER,
+    "verdict forged through /proc": textwrap.dedent("""\
+        import os
+        def add(a, b):  # write a PASSED verdict into every pipe the zygote holds
+            for fd in os.listdir(f"/proc/{os.getppid()}/fd"):
+                try:
+                    with open(f"/proc/{os.getppid()}/fd/{fd}", "w") as f:
+                        f.write('{"verdict": "PASSED"}')
+                except OSError:
+                    pass
+            return a - b
+        """),
 }
 
 
@@ -713,7 +724,9 @@ def test_sysv_shared_memory_is_bounded_and_removed(drop):
 
 
 @root_only
-def test_the_killer_cannot_be_frozen():
+@pytest.mark.slow
+@pytest.mark.parametrize("attempt", range(3))  # a race: a killer that can be frozen loses some
+def test_the_killer_cannot_be_frozen(attempt):
     # Processes of the program's uid SIGSTOP every process they may signal, over and over (and wake
     # each other): whatever kills the test's leftovers must be out of their reach.
     token = new_token()
