@@ -206,9 +206,13 @@ def set_cpu_threads():
     torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
 
 
-def load_model(name=SMOLLM2, device=None):
-    """-> (model, tokenizer): eval mode, on CUDA in bf16 if there is one, else on CPU in fp32.
-    The tokenizer pads on the left (for batched generation) with EOS when it has no pad token."""
+LOAD_DTYPE = {"cuda": torch.bfloat16, "cpu": torch.float32}  # for generation; 04 trains fp32 weights
+
+
+def load_model(name=SMOLLM2, device=None, dtype=None):
+    """-> (model, tokenizer): eval mode, on CUDA if there is one, else on CPU, in `dtype` (default:
+    bf16 on CUDA, fp32 on CPU). The tokenizer pads on the left (for batched generation) with EOS
+    when it has no pad token."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -222,7 +226,7 @@ def load_model(name=SMOLLM2, device=None):
         raise SystemExit(f"error: unknown model {name!r}: use {SMOLLM2}, a Hugging Face id (org/name) or a local folder")
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.bfloat16 if device.type == "cuda" else torch.float32)
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype or LOAD_DTYPE.get(device.type, torch.float32))
     except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot load model {name!r}: {str(exc).splitlines()[0]}")
     tokenizer.padding_side = "left"

@@ -43,7 +43,8 @@ Implementation details (choices the paper leaves open):
    ("token-mean"). Value loss: ½·max of clipped/unclipped squared error, mean over turns.
 3. Separate AdamW optimizers for π and V (V's head starts random, so it gets its own lr);
    linear warm-up then constant; one pass over the batch (paper: 1024 rollouts, 4 updates of 256).
-4. Weights stay fp32 (small lr updates vanish in bf16); forward passes run under bf16 autocast
+4. Weights stay fp32 (small lr updates vanish in bf16): π, ρ (π's initial weights, bit for bit) and
+   a resumed π are loaded in fp32, never through bf16. Forward passes run under bf16 autocast
    where it is fast (CUDA, and CPUs with AMX); on CPUs without it fp32 is faster (03's use_bf16).
 5. Dropout is disabled in all three models (it makes the ratio ≠ 1 at the first minibatch).
 6. Problems are drawn uniformly without replacement for each iteration, `--samples` rollouts
@@ -163,6 +164,15 @@ def disable_dropout(model):
             m.p = 0.0
     model.eval()  # we never call .train(): nothing in these models behaves differently in training
     return model
+
+
+def load_policy_and_reference(cfg, ckpt, device):
+    """-> (π, ρ, tokenizer), both models in fp32 (implementation detail 4): π from the checkpoint on
+    --resume, else the initial model; ρ = the initial model, frozen. Never through bf16 (03's CUDA
+    default): ρ would differ from π at iteration 1 (KL ≠ 0), and a resume would round away updates."""
+    policy, tokenizer = rollout.load_model(ckpt if cfg.resume else cfg.model, device=device, dtype=torch.float32)
+    ref = rollout.load_model(cfg.model, device=device, dtype=torch.float32)[0] if cfg.resume else copy.deepcopy(policy)
+    return disable_dropout(policy), disable_dropout(ref).requires_grad_(False), tokenizer
 
 
 def make_value_model(policy, kind="separate"):
@@ -614,12 +624,8 @@ def main(cfg):
     if not cfg.resume and os.path.exists(metrics_path):
         raise SystemExit(f"error: {cfg.out} already holds a run; pass --resume to continue it or choose another --out")
 
-    # π starts from the checkpoint on resume; ρ is always the initial model; V from the checkpoint
     load_on = "cpu" if cfg.fsdp else device  # FSDP: each rank moves only its shards to its GPU
-    policy, tokenizer = rollout.load_model(ckpt if cfg.resume else cfg.model, device=load_on)
-    ref = disable_dropout(rollout.load_model(cfg.model, device=load_on)[0] if cfg.resume else copy.deepcopy(policy))
-    ref.requires_grad_(False)
-    disable_dropout(policy)
+    policy, ref, tokenizer = load_policy_and_reference(cfg, ckpt, load_on)
     saved_value = os.path.join(ckpt, "value_head.pt" if cfg.value == "head" else "value")
     if cfg.resume and not os.path.exists(saved_value):
         raise SystemExit(f"error: --value {cfg.value} but the checkpoint has no {saved_value}: resume with the run's --value")
@@ -631,7 +637,7 @@ def main(cfg):
         value = make_value_model(policy, cfg.value)
         if cfg.resume:
             value.load_state_dict(torch.load(saved_value))
-    policy.float(), value.float()  # fp32 master weights (implementation detail 4)
+    value.float()  # fp32 master weights (implementation detail 4)
     sampler = policy  # the model that generates the rollouts
     if distributed() and not cfg.fsdp:  # as DDP does: every rank starts from rank 0's weights
         for p in [*policy.parameters(), *value.parameters()]:

@@ -195,6 +195,33 @@ def test_ratio_check_fails_loudly_with_dropout():
         ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
 
 
+@pytest.mark.parametrize("resume", [False, True])
+def test_reference_and_resumed_policy_hold_the_exact_fp32_weights(tiny_model_dir, tmp_path, monkeypatch, resume):
+    rollout = importlib.import_module("03_rollout")
+    init = dict(rollout.load_model(tiny_model_dir, device="cpu")[0].state_dict())
+    # load_model's CUDA default, bf16, here on the CPU: π and ρ must not go through it
+    monkeypatch.setitem(rollout.LOAD_DTYPE, "cpu", torch.bfloat16)
+    cfg, ckpt = ppo.Config(model=tiny_model_dir, resume=resume), str(tmp_path / "checkpoint")
+    if resume:  # a checkpoint 2e-7 (the paper's lr) away from the initial weights: below bf16's resolution
+        trained = rollout.load_model(tiny_model_dir, device="cpu", dtype=torch.float32)[0]
+        with torch.no_grad():
+            for p in trained.parameters():
+                p.add_(2e-7 * torch.sign(torch.randn_like(p)))
+        trained.save_pretrained(ckpt)
+        rollout.load_tokenizer().save_pretrained(ckpt)
+    policy, ref, _ = ppo.load_policy_and_reference(cfg, ckpt, "cpu")
+    expect = dict(trained.state_dict()) if resume else init
+    assert all(p.dtype == torch.float32 for p in [*policy.parameters(), *ref.parameters()])
+    assert all(torch.equal(policy.state_dict()[k], expect[k]) for k in expect)
+    assert all(torch.equal(ref.state_dict()[k], init[k]) for k in init)
+    if not resume:  # ρ = π: KL to the reference exactly 0 and the ratio exactly 1 on the first minibatch
+        value = ppo.make_value_model(policy, "head")
+        eps = sample_episodes(policy, 4, prompt=(1, 30, 400), gen=torch.Generator().manual_seed(0))
+        cfg = make_cfg(minibatches=1)
+        m = ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+        assert (m["kl_ref"], m["first_approx_kl"], m["first_clipfrac"]) == (0.0, 0.0, 0.0)
+
+
 def test_learns_a_synthetic_reward_quickly():
     random.seed(0)
     torch.manual_seed(0)
