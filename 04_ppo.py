@@ -63,7 +63,8 @@ Implementation details (choices the paper leaves open):
    9 forward-equivalents per token (π_old, ρ, π forward+backward) and holds one model less. Its
    value loss never reaches π's weights, so the policy update is the same as with a separate V
    given the same advantages; V itself is weaker (a probe of π's features, not a fine-tuned LLM).
-10. CPU defaults (the 135M model on 2 cores; `--preset paper` restores the paper's values):
+10. CPU defaults (the 135M model on 2 cores; `--preset paper` sets the paper's values, PAPER, of
+   every flag not given on the command line):
    16 rollouts of 8 problems x 2 samples per iteration, 4 minibatches, lr 5e-6, 2 warm-up steps,
    training temperature 0.7 (at 1.0 the 135M model solved 0 of the 16 episodes of our first
    iteration, leaving PPO nothing to reinforce), zero-shot prompts with only the code fence
@@ -77,6 +78,7 @@ Implementation details (choices the paper leaves open):
    with 2 (less padding; activations of one episode at a time).
 """
 
+import argparse
 import copy
 import importlib
 import json
@@ -87,7 +89,7 @@ import shutil
 import signal
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 import torch
@@ -106,7 +108,7 @@ class Config:
     data: str = field(default="runs/data/mini", metadata={"help": "folder with {train,valid,test}.jsonl from 01_data.py"})
     out: str = field(default="runs/ppo", metadata={"help": "output folder (metrics, checkpoints, eval episodes)"})
     episodes_dir: str = field(default="runs/episodes", metadata={"help": "where the final test-split episodes go"})
-    preset: str = field(default="cpu", metadata={"help": "cpu (defaults below) | paper (the paper's 8B settings, see apply_preset)"})
+    preset: str = field(default="cpu", metadata={"help": "cpu: the defaults below | paper: the paper's 8B values (PAPER) for every flag not given", "choices": ["cpu", "paper"]})
     iterations: int = field(default=3, metadata={"help": "PPO iterations (collect + update); see also --max_minutes"})
     max_minutes: float = field(default=0, metadata={"help": "time budget: start no iteration that would end after this many minutes of training (judged by the last iteration's duration; 0: no limit)"})
     rollouts: int = field(default=16, metadata={"help": "episodes collected per iteration (paper: 1024)"})
@@ -142,15 +144,24 @@ class Config:
     fsdp: bool = field(default=False, metadata={"help": "under torchrun: shard π, V, ρ and AdamW states (FSDP2; README)"})
 
 
-def apply_preset(cfg):
-    """`--preset paper`: the paper's Llama 3.1 8B settings (A.1). Needs GPUs; see README."""
-    if cfg.preset == "paper":
-        cfg.rollouts, cfg.samples, cfg.minibatches, cfg.lr, cfg.value_lr = 1024, 1, 4, 2e-7, 2e-7
-        cfg.warmup_steps, cfg.iterations, cfg.shots, cfg.max_new_tokens = 50, 3000, 0, 2048
-        cfg.temperature, cfg.value, cfg.prefill = 1.0, "separate", "starter"
-        cfg.eval_every, cfg.eval_samples, cfg.save_every = 200, 20, 200  # 800 updates = 200 iterations
-    elif cfg.preset != "cpu":
-        raise SystemExit(f"error: unknown --preset {cfg.preset!r} (cpu | paper)")
+# `--preset paper`: the paper's Llama 3.1 8B settings (A.1; 800 updates = 200 iterations) and its
+# evaluation (Table 1: 1@3 at temperature 0.2, top-p 0.95, 200 rollouts per problem). Needs GPUs.
+PAPER = dict(rollouts=1024, samples=1, minibatches=4, lr=2e-7, value_lr=2e-7, warmup_steps=50, iterations=3000,
+             shots=0, max_new_tokens=2048, temperature=1.0, value="separate", prefill="starter", eval_every=200,
+             eval_samples=20, save_every=200, eval_temperature=0.2, final_samples=200)
+
+
+def parse_config(argv=None):
+    """The command line -> Config; --preset paper sets PAPER's values of the flags not given on it."""
+    from transformers import HfArgumentParser
+
+    parser = HfArgumentParser(Config)
+    (cfg,) = parser.parse_args_into_dataclasses(argv)
+    unset = object()  # argparse leaves a flag's namespace entry alone unless the flag is given
+    given = parser.parse_args(argv, namespace=argparse.Namespace(**{f.name: unset for f in fields(Config)}))
+    for name, value in PAPER.items() if cfg.preset == "paper" else ():
+        if getattr(given, name) is unset:
+            setattr(cfg, name, value)
     return cfg
 
 
@@ -607,7 +618,6 @@ def print_row(it, m):
 
 
 def main(cfg):
-    apply_preset(cfg)
     rank, world, device = setup_distributed()  # (0, 1, None) without torchrun
     is_main = rank == 0
     console.quiet = not is_main  # rank 0 prints and writes files; the others only compute
@@ -782,9 +792,6 @@ def main(cfg):
 
 
 if __name__ == "__main__":
-    from transformers import HfArgumentParser
-
-    (config,) = HfArgumentParser(Config).parse_args_into_dataclasses()
-    main(config)
+    main(parse_config())
     if distributed():
         dist.destroy_process_group()

@@ -195,6 +195,16 @@ def test_ratio_check_fails_loudly_with_dropout():
         ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
 
 
+def test_preset_paper_fills_only_the_flags_not_given():
+    cfg = ppo.parse_config(["--preset", "paper", "--iterations", "2", "--max-new-tokens", "64", "--lr", "5e-6"])
+    assert (cfg.iterations, cfg.max_new_tokens, cfg.lr) == (2, 64, 5e-6)  # explicit flags win
+    assert (cfg.rollouts, cfg.samples, cfg.warmup_steps, cfg.temperature, cfg.value_lr) == (1024, 1, 50, 1.0, 2e-7)
+    assert (cfg.final_samples, cfg.eval_temperature) == (200, 0.2)  # the paper's final evaluation
+    cfg = ppo.parse_config(["--preset", "paper", "--temperature", "0.7", "--final_samples", "2"])
+    assert (cfg.temperature, cfg.final_samples, cfg.iterations) == (0.7, 2, 3000)
+    assert ppo.parse_config(["--iterations", "2"]) == ppo.Config(iterations=2)  # --preset cpu: the defaults
+
+
 @pytest.mark.parametrize("resume", [False, True])
 def test_reference_and_resumed_policy_hold_the_exact_fp32_weights(tiny_model_dir, tmp_path, monkeypatch, resume):
     rollout = importlib.import_module("03_rollout")
