@@ -35,9 +35,11 @@ episodes in `runs/episodes/rlef_test.jsonl` (plus `rlef_random_test.jsonl` with 
 
 Implementation details (choices the paper leaves open):
 1. π_old log-probs (for the ratio and for the KL) are recomputed by the learner on the same
-   micro-batches, in the same order, as the update pass, so the first micro-batch's ratio is
-   exactly 1 — checked every iteration (approx_kl and clipfrac must be ~0, else we stop).
-   The sampler's log-probs only enter the truncated importance weight.
+   micro-batches, in the same order, as the update pass, so before the first optimizer step the
+   ratio is exactly 1 — checked on every micro-batch of the first minibatch, every iteration
+   (approx_kl and clipfrac must be ~0, else we stop). The sampler's log-probs only enter the
+   truncated importance weight; the metric `sampler_drift`, their mean |log π_sampler − log π_learner|
+   before the first step, shows how far generation and learner disagree (other kernels, engines).
 2. Advantages are whitened over all turns of the iteration's batch (mean 0, std 1), then
    broadcast to the turn's tokens. Policy loss: mean over all response tokens of the minibatch
    ("token-mean"). Value loss: ½·max of clipped/unclipped squared error, mean over turns.
@@ -444,6 +446,9 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     micro = [mb for mbs in plan for mb in mbs]
     real = [mb for mb in micro if not mb.get("dummy")]
     score_batches(micro, policy, ref, value, cfg, autocast)
+    # sampler/learner drift: the same tokens scored by the sampler (03) and by the learner, before any step
+    drift, n_drift = all_reduce(torch.tensor([sum(float((mb["old_logp"] - mb["sampler_logp"]).abs().sum()) for mb in real),
+                                              sum(len(mb["old_logp"]) for mb in real)], dtype=torch.float64, device=device)).tolist()
     # whiten advantages over every turn of the iteration's batch, on all ranks (implementation detail 2)
     all_a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in real]).double()
     n, total = all_reduce(torch.stack([torch.tensor(all_a.numel(), dtype=torch.float64, device=device), all_a.sum()])).tolist()
@@ -485,16 +490,17 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
                 cf = ((ratio - 1).abs() > cfg.clip).float().mean().item()
                 vcf = (((v - mb["old_v"]).abs() > cfg.value_clip) & mb["turn_mask"]).float().sum().item()
                 vcf /= max(1, int(mb["turn_mask"].sum()))
-            if first is None:  # implementation detail 1: the ratio must be 1 before any step (all ranks)
-                first = tuple(all_reduce(torch.tensor([akl, cf], dtype=torch.float64, device=device), dist.ReduceOp.MAX).tolist())
-                if first[0] > 1e-3 or first[1] > 0:
-                    raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch "
-                                       f"(approx_kl={first[0]:.2e}, clipfrac={first[1]:.3f}); dropout on, a "
-                                       "temperature mismatch, or non-deterministic kernels?")
             stats["policy_loss"].append(pg_tok.mean().item())
             for k, x in (("value_loss", vl.item() * n_turn / max(1, int(mb["turn_mask"].sum()))),
                          ("approx_kl", akl), ("clipfrac", cf), ("vf_clipfrac", vcf)):
                 stats[k].append(x)
+        if first is None:  # implementation detail 1: before any step the ratio is 1 on every micro-batch (all ranks)
+            first = tuple(all_reduce(torch.tensor([max(stats["approx_kl"], default=0.0), max(stats["clipfrac"], default=0.0)],
+                                                  dtype=torch.float64, device=device), dist.ReduceOp.MAX).tolist())
+            if first[0] > 1e-3 or first[1] > 0:
+                raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch "
+                                   f"(approx_kl={first[0]:.2e}, clipfrac={first[1]:.3f}); dropout on, a "
+                                   "temperature mismatch, or non-deterministic kernels?")
         for model, opt, sched in ((policy, opt_pi, sched_pi), (value, opt_v, sched_v)):
             sum_gradients(model)  # over the ranks (no-op in a single process and under FSDP)
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
@@ -507,8 +513,8 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     G, V, kl, G0 = (torch.cat(gather(x.cpu())) for x in (G, V, kl, G0))  # metrics over all ranks
     stats = {k: [x for part in gather(v) for x in part] for k, v in stats.items()}
     out = {k: float(np.mean(v)) for k, v in stats.items()}
-    out.update(first_approx_kl=first[0], first_clipfrac=first[1], kl_ref=float(kl.mean()),
-               explained_variance=explained_variance(V, G), value_mean=float(V.mean()),
+    out.update(first_approx_kl=first[0], first_clipfrac=first[1], sampler_drift=drift / max(1.0, n_drift),
+               kl_ref=float(kl.mean()), explained_variance=explained_variance(V, G), value_mean=float(V.mean()),
                return_mean=float(G0.mean()))
     return out
 
@@ -606,7 +612,8 @@ def load_split(data, split):
 def print_row(it, m):
     """The iteration's metrics as a narrow table (two metric/value column pairs): fits 80 columns."""
     keys = ["reward", "solve_rate", "public_pass", "turns", "kl_ref", "explained_variance", "policy_loss",
-            "value_loss", "approx_kl", "clipfrac", "tokens_per_s", "s_generate", "s_sandbox", "s_update"]
+            "value_loss", "approx_kl", "clipfrac", "sampler_drift", "tokens_per_s", "s_generate", "s_sandbox",
+            "s_update"]
     table = Table(title=f"04_ppo iteration {it}")
     for name in ("metric", "value", "metric", "value"):
         table.add_column(name, justify="left" if name == "metric" else "right")
@@ -754,6 +761,7 @@ def main(cfg):
                  solve_rate=float(np.mean([ep["passed_all"] for ep in episodes])),
                  public_pass=float(np.mean([ep["passed_public"] for ep in episodes])),
                  turns=float(np.mean([len(ep["turns"]) for ep in episodes])), response_tokens=n_tok,
+                 stop_reasons=rollout.stop_reasons(episodes),
                  tokens_per_s=n_tok / max(1e-9, stats.get("s_generate", t1 - t0)),
                  s_generate=stats.get("s_generate", t1 - t0), s_sandbox=stats.get("s_sandbox", 0.0),
                  s_collect=t1 - t0, s_update=t2 - t1, lr=sched_pi.get_last_lr()[0])

@@ -117,7 +117,7 @@ def test_two_ranks_equal_one_process_on_the_whole_batch(tmp_path, minibatches, m
     # the metrics are reduced over the ranks: the same numbers as the one-process update
     m = ranks[0]["metrics"]
     assert m["first_approx_kl"] == 0.0 and m["first_clipfrac"] == 0.0
-    for k in ("kl_ref", "explained_variance", "value_mean", "return_mean", "policy_loss", "value_loss"):
+    for k in ("kl_ref", "explained_variance", "value_mean", "return_mean", "policy_loss", "value_loss", "sampler_drift"):
         assert m[k] == pytest.approx(m_single[k], rel=1e-4, abs=1e-6), k
     assert ranks[1]["metrics"] == m
 

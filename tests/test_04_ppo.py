@@ -195,6 +195,38 @@ def test_ratio_check_fails_loudly_with_dropout():
         ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
 
 
+def test_ratio_check_covers_the_whole_first_minibatch():
+    policy = tiny_policy()
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy, "head")
+    eps = sample_episodes(policy, 8, gen=torch.Generator().manual_seed(0))
+    calls = []
+
+    def late_noise(mod, inp, out):  # the update pass drifts from its second micro-batch on
+        if torch.is_grad_enabled():
+            calls.append(1)
+            return out + 0.5 * torch.randn_like(out) if len(calls) > 1 else out
+
+    policy.get_decoder().embed_tokens.register_forward_hook(late_noise)
+    cfg = make_cfg(minibatches=2, micro_batch=1)  # 4 micro-batches per minibatch
+    with pytest.raises(RuntimeError, match="ratio != 1"):
+        ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+    assert len(calls) <= 4  # raised before the first optimizer step
+
+
+def test_sampler_drift_is_the_mean_abs_logprob_gap():
+    policy = tiny_policy()
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy, "head")
+    cfg = make_cfg()
+    eps = sample_episodes(policy, 8, gen=torch.Generator().manual_seed(0))
+    m = ppo.ppo_update(copy.deepcopy(eps), policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+    assert m["sampler_drift"] < 1e-5  # the sampler's log-probs are the learner's (same model, fp32)
+    for ep in eps:  # a sampler that scores every token 0.25 nats higher or lower
+        ep["turns"][0]["logprobs"] = [lp + 0.25 * (-1) ** j for j, lp in enumerate(ep["turns"][0]["logprobs"])]
+    policy = tiny_policy()
+    m = ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+    assert m["sampler_drift"] == pytest.approx(0.25, abs=1e-5)
+
+
 def test_preset_paper_fills_only_the_flags_not_given():
     cfg = ppo.parse_config(["--preset", "paper", "--iterations", "2", "--max-new-tokens", "64", "--lr", "5e-6"])
     assert (cfg.iterations, cfg.max_new_tokens, cfg.lr) == (2, 64, 5e-6)  # explicit flags win
@@ -307,7 +339,8 @@ def test_two_iteration_smoke_run_and_resume(tiny_model_dir, small_data, tmp_path
     for m in metrics:
         assert m["first_approx_kl"] < 1e-3 and m["first_clipfrac"] == 0.0
         assert {"reward", "solve_rate", "policy_loss", "value_loss", "approx_kl", "clipfrac",
-                "explained_variance", "kl_ref", "tokens_per_s", "s_generate", "s_update"} <= set(m)
+                "explained_variance", "kl_ref", "tokens_per_s", "s_generate", "s_update", "sampler_drift"} <= set(m)
+        assert sum(m["stop_reasons"].values()) == m["episodes"] and "template" not in m["stop_reasons"]
     assert (episodes / "rlef_test.jsonl").exists() and (out / "eval" / "iter-000002.jsonl").exists()
     AutoModelForCausalLM.from_pretrained(out / "checkpoint")  # a plain Hugging Face folder
     # a second run without --resume refuses to overwrite; with --resume it continues at iteration 3
