@@ -1,12 +1,12 @@
 """Stage 3 — multi-turn episodes with execution feedback: the environment RLEF learns in.
 
-RLEF (Gehring et al., ICML 2025; rlef-paper.md §3, §4) treats code generation as a multi-turn
-dialogue. The model gets a problem, answers with code; the code runs on the problem's *public*
-tests; if all pass the episode ends, otherwise the failures come back as the next user message and
-the model tries again, up to a turn limit (3). The last response's code is then judged on the public
-and private tests and that decides the episode: reward +1 or -1 (paper §2.2), and -0.2 for each
-earlier turn without valid code (`passed_all`, the evaluation, also counts the generated tests).
-This file runs that loop for many episodes at once:
+RLEF (Gehring et al., ICML 2025) treats code generation as a multi-turn dialogue. The model gets a
+problem, answers with code; the code runs on the problem's *public* tests; if all pass the episode
+ends, otherwise the failures come back as the next user message and the model tries again, up to a
+turn limit (3). The last response's code is then judged on the public and private tests and that
+decides the episode: reward +1 or -1 (paper §2.2), and -0.2 for each earlier turn without valid
+code (`passed_all`, the evaluation, also counts the generated tests). This file runs that loop for
+many episodes at once:
 
     generate one turn for up to --batch-size active episodes (one batched `model.generate`,
     stopped per row at the end of the first code block or at EOS)
@@ -30,17 +30,17 @@ Commands:
     python 03_rollout.py --split valid --out runs/episodes/base_valid.jsonl
     python 03_rollout.py --data runs/data/mini_stdio --shots 1 --out runs/episodes/base_stdio_test.jsonl
     python 03_rollout.py --data runs/data/humaneval --split test --out runs/episodes/base_humaneval.jsonl
-    python 03_rollout.py --feedback random|none    # the paper's ablations (§4.6, B.5)
+    python 03_rollout.py --feedback random|none    # the paper's ablations (C.2, B.5)
     python 03_rollout.py --bench                   # batched vs one-at-a-time generation, side by side
 
 Reads `<data>/<split>.jsonl` (01_data.py; plus `<data>/train.jsonl` for --shots) and the model.
-Writes `--out`: one episode per line (DESIGN.md's contract), flushed as each episode finishes; the
+Writes `--out`: one episode per line (the format 04 and 05 read), flushed as each episode finishes; the
 same command again resumes and skips finished (problem_id, sample) pairs; Ctrl-C leaves whole lines.
 04_ppo.py calls `load_model` and `collect_episodes` (same code path, model kept in memory).
 
 Implementation details (choices the paper leaves open):
-1. Prompts are the paper's, byte for byte: §4.1 for stdio problems, §4.4 for function problems
-   (HumanEval). System prompt: whatever the tokenizer's chat template adds by default.
+1. Prompts are the paper's, byte for byte: CodeContests' for stdio problems, C.4's (HumanEval) for
+   function problems. System prompt: whatever the tokenizer's chat template adds by default.
 2. Function problems: the assistant response is pre-filled with "```python\n" (--prefill fence,
    the default) or with "```python\n" + the starter code (--prefill starter: the paper pre-fills
    the starter code "for completion", C.4; we add the fence so the same stop and extraction rules
@@ -53,9 +53,10 @@ Implementation details (choices the paper leaves open):
    fenced block with any tag; else an opening fence never closed (generation hit EOS or the token
    limit): its text to the end. No fence at all: no code. Valid code = non-blank and `compile()`s.
    No or blank code: no program runs, verdict NO_CODE, and the feedback is the paper's footer only
-   ("Give it another try." + the code-fence sentence, option (b) of rlef-paper.md §4.2). Code that
-   does not compile is invalid too (verdict NO_CODE, -0.2 at a non-final turn) but it does run, so
-   the feedback shows the interpreter's SyntaxError in the exception form and the model can fix it.
+   ("Give it another try." + the code-fence sentence; the paper gives no message for this case).
+   Code that does not compile is invalid too (verdict NO_CODE, -0.2 at a non-final turn) but it
+   does run, so the feedback shows the interpreter's SyntaxError in the exception form and the model
+   can fix it.
 4. Generation stops a row once its *new* tokens contain a closed code block (two ``` fences, one
    for pre-filled function problems) or at EOS (kept in response_ids when sampled). We do not use
    transformers' `stop_strings`: it also matches the prompt's fences. --max-new-tokens 128 by
@@ -75,7 +76,7 @@ Implementation details (choices the paper leaves open):
    problems (file order), never the problem itself. Each example is a plain user/assistant
    exchange: the chat template already separates them, so we do not add the paper's empty
    assistant message (C.3) — the model would learn that an empty answer is an answer.
-8. --feedback random (§4.6): a random other problem Y of the split that has incorrect solutions;
+8. --feedback random (C.2): a random other problem Y of the split that has incorrect solutions;
    one of them (tried in random order until one fails Y's public tests, else the program
    `raise NotImplementedError()`) gives the message, cached per Y. It replaces every feedback
    message, also after a response without code. --feedback none (B.5): the follow-up is only the
@@ -126,7 +127,7 @@ class Config:
     turns: int = field(default=3, metadata={"help": "turn limit: model responses per episode"})
     temperature: float = field(default=0.2, metadata={"help": "sampling temperature (0 = greedy); the paper evaluates 1@3 at 0.2"})
     top_p: float = field(default=0.95, metadata={"help": "nucleus sampling; the paper uses 0.95 for evaluation, 1.0 in training"})
-    feedback: str = field(default="real", metadata={"help": "real | random (another problem's feedback, §4.6) | none (only 'Give it another try.', no early stop)", "choices": ["real", "random", "none"]})
+    feedback: str = field(default="real", metadata={"help": "real | random (another problem's feedback, C.2) | none (only 'Give it another try.', no early stop)", "choices": ["real", "random", "none"]})
     shots: int = field(default=0, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt)"})
     prefill: str = field(default="fence", metadata={"help": "function problems: what the answer starts with: fence ('```python' only) | starter ('```python' + the starter code, the paper's C.4)", "choices": ["fence", "starter"]})
     max_new_tokens: int = field(default=128, metadata={"help": "token limit per response (the mini problems need ~30-150)"})
@@ -267,7 +268,7 @@ def use_bf16(setting, device):
 
 
 # ----------------------------------------------------------------------------------------------
-# Prompts (rlef-paper.md §4, byte for byte) and code extraction
+# Prompts (the paper's, byte for byte) and code extraction
 
 FOOTER = "Your code should be enclosed in triple backticks like so: ```python YOUR CODE HERE ```. Use the backticks for your code only."
 STDIO_PROMPT = "Provide a Python solution for the following competitive programming question: {problem}.\n\n" + FOOTER
@@ -468,7 +469,7 @@ def judge_response(problem, code, valid, *, final, every_turn, cache):
 
 
 def random_feedback(problem, all_problems, rng, cache):
-    """§4.6: feedback of another problem Y's incorrect solution on Y's public tests (cached per Y)."""
+    """C.2: feedback of another problem Y's incorrect solution on Y's public tests (cached per Y)."""
     others = [p for p in all_problems if p["id"] != problem["id"] and p.get("public_tests")]
     with_wrong = [p for p in others if p.get("incorrect_solutions")]
     if not others:
@@ -488,7 +489,7 @@ def random_feedback(problem, all_problems, rng, cache):
 
 def feedback_message(mode, problem, report, pool, rng, cache):
     """The user message after a failed turn: real (02's text; the footer alone when no program ran),
-    random (§4.6) or none (the footer alone, B.5)."""
+    random (C.2) or none (the footer alone, B.5)."""
     if mode == "random":
         return random_feedback(problem, pool, rng, cache)
     if mode == "none" or report is None:

@@ -1,6 +1,6 @@
 """Stage 4 — RLEF's PPO: a token-level policy with a turn-level value function.
 
-This is the method of the paper (rlef-paper.md §6-§7, paper §2.2 and A.1). Each iteration:
+This is the method of the paper (§2.2 and A.1). Each iteration:
 
   1. collect on-policy multi-turn episodes on the train split with 03's `collect_episodes`
      (no top-p/top-k; temperature 1.0 in the paper, 0.7 by default here: implementation detail 10);
@@ -8,7 +8,8 @@ This is the method of the paper (rlef-paper.md §6-§7, paper §2.2 and A.1). Ea
      and score it with the policy π (the "old" log-probs), the frozen reference ρ and the value
      model V — one forward pass per model per micro-batch;
   3. per turn t:  KL_t = mean over the turn's response tokens of (log π − log ρ)   (geometric mean)
-                  R_t  = r_t − β·KL_t          (r_t: +1/−1 at the end, −0.2 for invalid code before)
+                  R_t  = r_t − β·KL_t          (r_t: +1/−1 at the end on public + private tests,
+                                                −0.2 for invalid code before)
                   G_t  = Σ_{i≥t} R_i           (γ = 1, no GAE)
                   A_t  = G_t − V(c_t)          (V read at the last token of the turn's prompt)
      the advantage is normalised and shared by every token of the turn;
