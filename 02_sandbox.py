@@ -31,35 +31,42 @@ caller reads stdout/stderr while the program runs, with caps, and decides the ve
 style the program is imported as a module (not as `__main__`, like HumanEval's harness) and then
 only answers calls: the test runs in a second, trusted process (detail 4).
 
-Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes: runaway CPU
-(RLIMIT_CPU), sleepers (wall-clock limit), the memory of a process (RLIMIT_AS), memfd pages (a
-seccomp filter refuses memfd_create), fork bombs (RLIMIT_NPROC), processes that outlive the test,
-also after setsid() or a double fork (the zygote is a child subreaper and kills every descendant
-after each test), output floods (capped reads), huge files (RLIMIT_FSIZE), secrets in environment
-variables (scrubbed), working directories made hard to delete (1100 levels deep, chmod 000), SysV
-IPC objects left behind (removed after each test), any program or test text (run_tests gives a
-verdict, it does not raise), and in function style every way we know of faking a pass from inside
-the program: exiting with status 0 (sys.exit, exit() in a __main__ block, atexit, SystemExit from
-the candidate), a returned object with a rigged __eq__, patched builtins, the expected value read
-from a caller's frame (no test is ever in the program's process), a verdict forged through /proc
-(the zygote and the tester are not dumpable). Privileged mode (started as root, the default then)
-adds: the program runs as a uid of its own, so it cannot signal, stop or trace the caller, the
-zygote or the tester; the zygote is pid 1 of its own pid namespace, so the kill of leftovers comes
-from a process no program can signal or freeze, and if the zygote dies the kernel kills the rest;
-an IPC namespace with small limits (16 MiB of SysV shared memory); no network; and a filesystem of
-its own, a 64 MiB tmpfs with the system directories and Python's (prefix, sys.path) read-only at
-their usual paths and nothing else of the host: no data files to copy answers from, no home
-directories; /tmp, /var/tmp, /dev/shm, /run/lock and the working directory share those 64 MiB.
-Without CAP_SYS_ADMIN (a default container) these namespaces are missing: run_tests warns once.
-NOT covered: memory summed over processes (each of up to 64 has its own RLIMIT_AS), kernel memory
-(pipes, sockets), native code through ctypes, kernel exploits, whatever lies in the directories
-on sys.path; in function style the test's calls to helpers other than the candidate (HumanEval's
-poly) go to the program's own definitions, as in HumanEval, and arguments are copies (a test
-cannot see the candidate mutate them). In non-root mode the program runs as you: it can read your
-files (the data files with the answers too), use the network, kill or stop its zygote and tester
-(a test then fails; the leftovers of the program escape the cleanup), signal your other processes,
-and fill /tmp and /dev/shm outside its working directory. For hostile code use privileged mode,
-inside a container or VM.
+Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes:
+- limits: runaway CPU (RLIMIT_CPU), sleepers (wall clock), the memory of a process (RLIMIT_AS),
+  memfd pages (a seccomp filter refuses memfd_create), fork bombs (RLIMIT_NPROC), output floods
+  (capped reads), huge files (RLIMIT_FSIZE);
+- leftovers: processes that outlive the test, also after setsid() or a double fork (the zygote is a
+  child subreaper and kills every descendant after each test), working directories made hard to
+  delete (1100 levels deep, chmod 000), SysV IPC objects;
+- secrets in environment variables (scrubbed); any program or test text gets a verdict (run_tests
+  does not raise);
+- faked passes in function style: exiting with status 0 (sys.exit, exit() in a __main__ block,
+  atexit, SystemExit from the candidate), a returned object with a rigged __eq__, patched builtins,
+  the expected value read from a caller's frame (no test is ever in the program's process), a
+  verdict forged through /proc (the zygote and the tester are not dumpable).
+Covered in privileged mode (started as root, the default then) when the kernel allows namespaces
+(CAP_SYS_ADMIN; without it run_tests prints one warning line):
+- the program runs as a uid of its own: it cannot signal, stop or trace the caller, the zygote or
+  the tester;
+- the zygote is pid 1 of its own pid namespace: the kill of leftovers comes from a process that no
+  program can signal or freeze, and if the zygote dies the kernel kills everything in it;
+- no oracle: the programs' filesystem is a 64 MiB tmpfs holding the system directories and Python's
+  own (prefix, sys.path) read-only at their usual paths and nothing else of the host (no data
+  files, no home directories); /tmp, /var/tmp, /dev/shm, /run/lock and the working directory share
+  those 64 MiB;
+- an IPC namespace with small limits (16 MiB of SysV shared memory) that ends with run_tests, and
+  an empty network namespace (no network).
+NOT covered:
+- memory summed over processes (each of up to 64 has its own RLIMIT_AS), kernel memory (pipes,
+  sockets), native code through ctypes, kernel exploits, whatever lies in the directories on
+  sys.path;
+- in function style the helpers a test calls by name besides the candidate (HumanEval's poly) are
+  the program's own, as in HumanEval, and arguments are copies (a test cannot see them mutated);
+- in non-root mode the program runs as you: it can read your files (the data files with the
+  answers too), use the network, kill or stop its zygote and tester (the test then fails, but the
+  program's leftovers escape the cleanup), signal your other processes, and fill /tmp and /dev/shm
+  outside its working directory (its SysV IPC objects are removed after each test).
+For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
 1. Limits: CPU soft limit ceil(time limit) s (hard +1 s, SIGXCPU -> TIMEOUT), and a test whose CPU
@@ -136,7 +143,7 @@ STDERR_CAP = 64 << 10  # bytes of stderr kept: the first and the last 32 KiB
 # {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. EOF on the socket: it kills what runs
 # and exits.
 ZYGOTE_SOURCE = r'''
-import ast, atexit, builtins, ctypes, fcntl, gc, json, linecache, os, pwd, resource, select
+import atexit, builtins, ctypes, fcntl, gc, json, linecache, os, pwd, resource, select
 import signal, socket, stat, struct, sys, tempfile, time, traceback, types
 if sys.path and sys.path[0] == "":
     del sys.path[0]                                   # never import from the working directory
@@ -427,11 +434,11 @@ def serve(namespace, calls):                          # the program's side: call
     stream = calls.makefile("rwb")
     while line := stream.readline():
         name, args, kwargs = decode(json.loads(line))
+        name = SETUP["entry_point"] if name == "candidate" else name
         try:
-            function = namespace.get(SETUP["entry_point"] if name == "candidate" else name)
-            if not callable(function):
-                raise NameError(f"the program does not define the function {SETUP['entry_point'] if name == 'candidate' else name!r}")
-            value = function(*args, **kwargs)
+            if not callable(namespace.get(name)):
+                raise NameError(f"the program does not define the function {name!r}")
+            value = namespace[name](*args, **kwargs)
             try:
                 reply = {"value": encode(value)}
             except (TypeError, RecursionError) as exc:
@@ -441,14 +448,9 @@ def serve(namespace, calls):                          # the program's side: call
         stream.write(json.dumps(reply).encode() + b"\n")
         stream.flush()
 
-class ProgramError(Exception):                        # the call raised in the program
-    pass
-
-class ProgramGone(BaseException):                     # the program's process ended
-    pass
-
-class Unjudgeable(Exception):                         # it returned something that is not plain data
-    pass
+class ProgramError(Exception): pass                   # the call raised in the program
+class ProgramGone(BaseException): pass                # the program's process ended
+class Unjudgeable(Exception): pass                    # it returned something that is not plain data
 
 def tester(snippet_fd, calls, verdict_fd):            # the trusted side, in its own process
     snippet = read_fd(snippet_fd)
@@ -626,7 +628,8 @@ def remove_ipc(objects):    # IPC_RMID: segments, queues and semaphores outlive 
         getattr(LIBC, kind + "ctl")(ident, *((0,) if kind == "sem" else ()), 0, None)
 
 def clean_up(workdir, ipc_before):
-    remove_ipc(ipc_objects() - ipc_before)
+    if not PID_NAMESPACE:                             # (an IPC namespace of our own dies with us)
+        remove_ipc(ipc_objects() - ipc_before)
     remove_tree(workdir)
     if UID is not None:                               # what the program's uid left in /tmp & co.
         for path in WRITABLE:
@@ -690,7 +693,7 @@ libc("prctl", PR_SET_DUMPABLE, 0, 0, 0, 0)
 PID_NAMESPACE, UID, PATH_FDS, MEMFD_FILTER = False, None, [], memfd_filter()
 SETUP, FDS = receive()
 if SETUP["style"] == "function":
-    import typing                                     # HumanEval code starts with `from typing import`
+    import ast, typing                                # (HumanEval code starts with `from typing import`)
 try:
     reply = setup()
 except Exception as exc:
