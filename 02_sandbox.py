@@ -64,8 +64,9 @@ NOT covered:
   the program's own, as in HumanEval, and arguments are copies (a test cannot see them mutated);
 - in non-root mode the program runs as you: it can read your files (the data files with the
   answers too), use the network, kill or stop its zygote and tester (the test then fails, but the
-  program's leftovers escape the cleanup), signal your other processes, and fill /tmp and /dev/shm
-  outside its working directory (its SysV IPC objects are removed after each test).
+  program's leftovers escape the cleanup), signal or trace your other processes (the caller too,
+  unless ptrace is restricted), and fill /tmp and /dev/shm outside its working directory (its SysV
+  IPC objects are removed after each test).
 For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
@@ -154,7 +155,8 @@ import threading
 UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 22, 36, 38
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 LIBC = ctypes.CDLL(None, use_errno=True)
 
 def libc(name, *args):                                # True on success, False if unavailable
