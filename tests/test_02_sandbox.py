@@ -66,6 +66,7 @@ def assert_none_left(token, timeout=3.0):
 
 def run1(code, stdin="", expected="", **kw):
     kw.setdefault("time_limit_s", 1.0)
+    kw.setdefault("memory_limit_bytes", 256 << 20)
     report = sb.run_tests(code, [{"input": stdin, "output": expected}], **kw)
     assert len(report.results) == 1
     return report.results[0]
@@ -392,7 +393,8 @@ FUNC = "def add(a, b):\n    return a + b\n"
 
 
 def run_func(code, snippet, entry_point="add"):
-    return sb.run_tests(code, [{"input": snippet, "output": ""}], style="function", entry_point=entry_point).results[0]
+    return sb.run_tests(code, [{"input": snippet, "output": ""}], style="function", entry_point=entry_point,
+                        time_limit_s=2.0, memory_limit_bytes=256 << 20).results[0]
 
 
 def test_function_style_passing_assert():
@@ -776,7 +778,8 @@ def test_a_venv_under_tmp_works_in_privileged_mode(tmp_path):
     venv.create(tmp_path / "venv", symlinks=True)  # no pip: fast
     site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
     (site / "rlef_probe.py").write_text("X = 'probe'\n")
-    out = run_elsewhere("r = sb.run_tests('import rlef_probe\\nprint(rlef_probe.X)', [{'input': '', 'output': 'probe'}])\n"
+    out = run_elsewhere("r = sb.run_tests('import rlef_probe\\nprint(rlef_probe.X)', [{'input': '', 'output': 'probe'}], "
+                        "time_limit_s=2.0, memory_limit_bytes=256 << 20)\n"
                         "print(r.results[0].verdict, r.results[0].message)", python=str(tmp_path / "venv" / "bin" / "python"))
     assert out.stdout.split()[:1] == ["PASSED"], out.stdout + out.stderr
 
@@ -786,6 +789,7 @@ def test_missing_namespaces_are_said_out_loud():
     def drop_cap_sys_admin():  # PR_CAPBSET_DROP CAP_SYS_ADMIN: root's next exec has no such capability
         __import__("ctypes").CDLL(None).prctl(24, 21, 0, 0, 0)
 
-    out = run_elsewhere("print(sb.run_tests('print(1)', [{'input': '', 'output': '1'}] * 3).passed)", preexec_fn=drop_cap_sys_admin)
+    out = run_elsewhere("print(sb.run_tests('print(1)', [{'input': '', 'output': '1'}] * 3, time_limit_s=2.0, "
+                        "memory_limit_bytes=256 << 20).passed)", preexec_fn=drop_cap_sys_admin)
     warnings = [line for line in out.stderr.splitlines() if "warning" in line]
     assert out.stdout.strip() == "True" and len(warnings) == 1 and "namespace" in warnings[0], out.stderr
