@@ -585,7 +585,10 @@ def wait_for(pid):          # -> (status, rusage, timed_out); needs Linux >= 5.3
 def remove_tree(path):
     """rm -rf that no program can defeat: iterative (no recursion limit), relative to the current
     directory (no PATH_MAX), undoing a chmod 000 on the way, never into a mount point."""
-    os.chdir(os.path.dirname(path))
+    try:
+        os.chdir(os.path.dirname(path))
+    except OSError:
+        return
     device, todo = os.stat(".").st_dev, [[os.path.basename(path)]]  # todo[-1]: names here
     while todo:
         if not todo[-1]:                              # this directory is empty: leave, remove it
