@@ -12,8 +12,9 @@ Li et al. 2022, AlphaCode):
 Reads: episode JSONL files (one episode per line, as 03 writes them; token ids, per-turn
 `passed_all`, `feedback` and settings are optional). Writes: one rich table (rows = metrics, one
 column per file and turn limit, with problem and rollout counts), a text chart of 10@k vs budget k,
-and `--out` (default runs/report.json, atomic) with every number. `pass_at_k`, `n_at_k`, `rollouts_for_budget`, `chrf`
-and `bootstrap_ci` need only the standard library and numpy: copy this file anywhere.
+and `--out` (default runs/report.json, atomic) with every number. `pass_at_k`, `n_at_k`,
+`rollouts_for_budget`, `chrf` and `bootstrap_ci` need only the standard library and numpy, the
+script itself also rich (argparse, no transformers): copy this file anywhere.
 
 Implementation details (choices the paper leaves open):
 1. Every LLM response is one sample: a budget of k samples with turn limit T buys floor(k/T) rollouts
@@ -21,8 +22,8 @@ Implementation details (choices the paper leaves open):
    submits its final program: public-passing by the episode's `passed_public`, solved by `passed_all`.
 2. n@k per problem: N rollouts, P public-passing finals, C solved (C <= P). Draw floor(k/T) rollouts
    without replacement, submit min(n, public-passers drawn) of them at random; the exact expectation
-   is the hypergeometric closed form (math.comb). At T=3, 1@3 = C/N. Drawing more
-   rollouts than exist draws all of them.
+   is the hypergeometric closed form (math.comb). At T=3, 1@3 = C/N. Drawing more rollouts than
+   exist draws all of them.
 3. Single-turn 1@3 treats the first turn of each rollout as an independent sample (paper B.1): three
    first turns drawn, one public-passer submitted, i.e. n_at_k(N, P1, C1, 1, 3).
 4. A metric is shown only when every problem has the rollouts one draw needs (10@100 at T=3 needs 33
@@ -362,8 +363,8 @@ def string_literals(code):
     except (SyntaxError, ValueError):
         return set()
     docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
-    return {n.value for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip() and id(n) not in docs}
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and n.value.strip() and id(n) not in docs}
 
 
 def copies_feedback(before, after, feedback):
@@ -378,12 +379,15 @@ def copies_feedback(before, after, feedback):
 def feedback_copy_rate(by_problem, rounds, seed):
     """Share of turns >= 2 that copy a feedback literal, pooled; None without such turns."""
     def copies(r):
-        return sum(copies_feedback(prev.code, new.code, prev.feedback) for prev, new in zip(r.turns, r.turns[1:]))
+        return sum(copies_feedback(a.code, b.code, a.feedback) for a, b in zip(r.turns, r.turns[1:]))
+
+    def rate(outcomes):
+        return float(sum(o[:, 0].sum() for o in outcomes) / max(1, sum(o[:, 1].sum() for o in outcomes)))
+
     outcomes = [np.array([[copies(r), len(r.turns) - 1] for r in rs]) for rs in by_problem]
     turns = sum(int(o[:, 1].sum()) for o in outcomes)
     if not turns:
         return None
-    rate = lambda os_: float(sum(o[:, 0].sum() for o in os_) / max(1, sum(o[:, 1].sum() for o in os_)))  # noqa: E731
     return {"turns": turns, "copies": sum(int(o[:, 0].sum()) for o in outcomes), "value": rate(outcomes),
             "ci": list(bootstrap_ci(outcomes, rate, rounds, seed))}
 
@@ -400,7 +404,8 @@ def fakes_a_pass(code):
         return False
     for n in ast.walk(tree):
         called = getattr(n, "func", None)
-        if isinstance(n, ast.Call) and (getattr(called, "id", None) or getattr(called, "attr", None)) in EXITS:
+        called = getattr(called, "id", None) or getattr(called, "attr", None)  # exit() or sys.exit()
+        if isinstance(n, ast.Call) and called in EXITS:
             return True
         exc = getattr(n, "exc", None)
         exc = getattr(exc, "func", exc)  # raise SystemExit(1): the class called
@@ -602,10 +607,10 @@ def parse_args(argv=None):
     parser.add_argument("episodes", nargs="*", help=Config.__dataclass_fields__["episodes"].metadata["help"])
     for f in fields(Config):
         if f.name != "episodes":
-            extra = dict(type=lambda v: v.lower() in ("1", "true", "yes"), nargs="?", const=True) if f.type is bool \
-                else dict(type=f.type)
-            parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)s)",
-                                **extra)
+            yes = lambda v: v.lower() in ("1", "true", "yes")  # noqa: E731  (--intersect False)
+            extra = dict(type=yes, nargs="?", const=True) if f.type is bool else dict(type=f.type)
+            parser.add_argument(f"--{f.name}", default=f.default,
+                                help=f.metadata["help"] + " (default: %(default)s)", **extra)
     return Config(**vars(parser.parse_args(argv)))
 
 

@@ -73,7 +73,8 @@ def make_spec(task, value, split, control):
             "doc": textwrap.fill(fill(task["control"]) if control else task["hidden"], 88),
             "public": task["public"], "private": task["private"],
             "reference": program(task["signature"], fill(task["code"]))}
-    spec["incorrect"] = [program(task["signature"], task["naive"]), hard_coded(entry_point, spec, task["public"])]
+    naive = program(task["signature"], task["naive"])
+    spec["incorrect"] = [naive, hard_coded(entry_point, spec, task["public"])]
     if "first_fix" in task:
         spec["incorrect"].append(program(task["signature"], fill(task["first_fix"])))
     return spec

@@ -102,7 +102,8 @@ PICK = [
          control="Return {v} (a new list).",
          code="return list({v})", naive="return list(words)",
          public=["['pear', 'fig', 'banana', 'kiwi']"],
-         private=["[]", "['one']", "['bb', 'a', 'ccc']", "['zeta', 'alpha', 'mu']", "['dd', 'c', 'eee', 'ab']"],
+         private=["[]", "['one']", "['bb', 'a', 'ccc']", "['zeta', 'alpha', 'mu']",
+                  "['dd', 'c', 'eee', 'ab']"],
          values=WORD_ORDERS),
     dict(level="pick", signature="def position(items: list, x) -> int:",
          hidden="Return the position of the first x in items, counted in the house numbering "
