@@ -1,9 +1,9 @@
 """Build the embedded stdin/stdout mini problem set: mini/stdio.jsonl.
 
 The mini set is a small, hand-written collection of competitive-programming-style stdin/stdout
-problems in CodeContests' shape (rlef-paper.md §2.2), so that the whole RLEF pipeline runs offline
+problems in CodeContests' shape (paper §2), so that the whole RLEF pipeline runs offline
 on a laptop. The problem specs live beside this file (specs_trivial.py, specs_easy.py,
-specs_medium.py); this script turns them into the problem schema of DESIGN.md.
+specs_medium.py); this script turns them into the problem schema that 01_data.py reads.
 
 Run:
     python mini/build.py            # verify every spec and (re)write mini/stdio.jsonl
