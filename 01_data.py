@@ -66,7 +66,7 @@ import math
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from rich.console import Console
 from rich.table import Table
@@ -366,8 +366,15 @@ def main(cfg):
     return problems, dropped
 
 
-if __name__ == "__main__":
-    from transformers import HfArgumentParser
+def parse_args(argv=None):
+    """The command line from Config's fields, with plain argparse: this stage needs no transformers."""
+    import argparse
 
-    (config,) = HfArgumentParser(Config).parse_args_into_dataclasses()
-    main(config)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    for f in fields(Config):
+        parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)r)")
+    return Config(**vars(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main(parse_args())

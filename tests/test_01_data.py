@@ -359,3 +359,14 @@ def test_existing_output_survives_bad_run(tmp_path):
     r = run_cli("--path", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path))
     assert r.returncode == 1 and "not found" in r.stdout + r.stderr
     assert (out / "train.jsonl").read_text() == "keep me\n"
+
+
+def test_cli_needs_no_transformers(tmp_path):
+    # 01 is copyable without transformers: its flags parse with plain argparse
+    script = ("import runpy, sys; sys.modules['transformers'] = None; "
+              f"sys.argv = ['01_data.py', '--source', 'mini', '--out', {str(tmp_path / 'out')!r}]; "
+              f"runpy.run_path({os.path.join(ROOT, '01_data.py')!r}, run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = (tmp_path / "out" / "mini" / "test.jsonl").read_text().splitlines()
+    assert len(rows) == 24 and json.loads(rows[0])["style"] == "function"
