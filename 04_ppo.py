@@ -22,6 +22,7 @@ Commands:
     python 04_ppo.py                                      # defaults: 135M offline model, mini train split, CPU
     python 04_ppo.py --value head --max_minutes 30 --iterations 1000   # the CPU learning benchmark (README)
     python 04_ppo.py --resume                             # continue from runs/ppo/checkpoint
+    python 04_ppo.py --fixed_problems 12 --samples 4 ...  # the learning check (README, "Does it learn?")
     python 04_ppo.py --iterations 2 --rollouts 4 ...      # a smoke run
     python 04_ppo.py --preset paper --model meta-llama/Llama-3.1-8B-Instruct --data runs/data/code_contests
     torchrun --nproc_per_node 2 04_ppo.py ...             # data parallel: gloo on CPU, NCCL on GPUs
@@ -52,6 +53,9 @@ Implementation details (choices the paper leaves open):
 5. Dropout is disabled in all three models (it makes the ratio ≠ 1 at the first minibatch).
 6. Problems are drawn uniformly without replacement for each iteration, `--samples` rollouts
    each; the paper says only "sample problems", without groups or a group baseline.
+   --fixed_problems N instead trains on the first N train problems, all N every iteration
+   (--rollouts = N x --samples), and evaluates (--eval_every) on those same problems: a learning
+   curve on a fixed set, not a sample of different problems per iteration.
 7. A checkpoint (the last one) is written every `--save-every` iterations and at the end; Ctrl-C
    finishes the running iteration, writes a checkpoint and exits (press twice to abort now).
 8. Under torchrun, rank r collects the episodes of problems r, r+N, ... of the iteration's sample.
@@ -82,6 +86,7 @@ Implementation details (choices the paper leaves open):
 """
 
 import argparse
+import ast
 import copy
 import importlib
 import json
@@ -116,6 +121,7 @@ class Config:
     max_minutes: float = field(default=0, metadata={"help": "time budget: start no iteration that would end after this many minutes of training (judged by the last iteration's duration; 0: no limit)"})
     rollouts: int = field(default=16, metadata={"help": "episodes collected per iteration (paper: 1024)"})
     samples: int = field(default=2, metadata={"help": "episodes per problem within an iteration (rollouts/samples problems)"})
+    fixed_problems: int = field(default=0, metadata={"help": "learning check: train on the first N train problems, all of them every iteration, and evaluate on them instead of valid (0: off)"})
     minibatches: int = field(default=4, metadata={"help": "optimizer steps per iteration (paper: 4 of 256)"})
     micro_batch: int = field(default=1, metadata={"help": "episodes per forward/backward (gradient accumulation); 1 measured faster and smaller than 2 on a CPU (README)"})
     turns: int = field(default=3, metadata={"help": "turn limit (paper: 3)"})
@@ -569,6 +575,32 @@ def truncate_metrics(path, iteration):
 
 
 # ----------------------------------------------------------------------------------------------
+# Reward-hacking watch: a policy that learns finds any reward a program can fake, so every iteration
+# counts the final programs that could fake a pass (05 counts the same on its episode files)
+
+EXITS = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
+
+
+def fakes_a_pass(code):
+    """True if the program exits (exit, quit, sys.exit, os._exit, raise SystemExit) or defines __eq__
+    (an object equal to every expected value). A copy of 05's rule: a stage imports only earlier ones."""
+    try:
+        tree = ast.parse(code or "")
+    except (SyntaxError, ValueError):
+        return False
+    for n in ast.walk(tree):
+        func = getattr(n, "func", None)
+        if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS:
+            return True
+        exc = getattr(n, "exc", None)
+        if isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit":
+            return True
+        if isinstance(n, ast.FunctionDef) and n.name == "__eq__":
+            return True
+    return False
+
+
+# ----------------------------------------------------------------------------------------------
 # Evaluation: 1@3 = share of rollouts whose final code passes all tests (one rollout per budget)
 
 
@@ -614,7 +646,7 @@ def print_row(it, m):
     """The iteration's metrics as a narrow table (two metric/value column pairs): fits 80 columns."""
     keys = ["reward", "solve_rate", "public_pass", "turns", "kl_ref", "explained_variance", "policy_loss",
             "value_loss", "approx_kl", "clipfrac", "sampler_drift", "tokens_per_s", "s_generate", "s_sandbox",
-            "s_update"]
+            "s_update", "finals_faking_a_pass"]
     table = Table(title=f"04_ppo iteration {it}")
     for name in ("metric", "value", "metric", "value"):
         table.add_column(name, justify="left" if name == "metric" else "right")
@@ -625,16 +657,46 @@ def print_row(it, m):
     console.print(table)
 
 
+def print_curve(path, key):
+    """The run's learning curve from metrics.jsonl: the sampled solve rate of every iteration (at
+    most ~40 rows shown), `key` (the low-temperature 1@T) where evaluated, and start -> end."""
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    if not rows:
+        return
+    table = Table(title=f"learning curve ({path})")
+    for name in ("iteration", "sampled solve rate", "", key, "s"):
+        table.add_column(name, justify="left" if name == "" else "right")
+    pct = lambda x: "" if x is None else f"{100 * x:.1f}%"  # noqa: E731
+    evals = [(0, rows[0][key + "_base"])] if key + "_base" in rows[0] else []
+    evals += [(m["iteration"], m[key]) for m in rows if key in m]
+    shown = rows[:: max(1, len(rows) // 40)]
+    for m in shown + rows[-1:] * (shown[-1] is not rows[-1]):
+        table.add_row(str(m["iteration"]), pct(m["solve_rate"]), "█" * round(20 * m["solve_rate"]), pct(m.get(key)),
+                      f"{m['s_collect'] + m['s_update']:.0f}")
+    console.print(table)
+    first, last = rows[0]["solve_rate"], rows[-1]["solve_rate"]
+    line = (f"sampled solve rate {pct(first)} (iteration 1) -> {pct(last)} (iteration {rows[-1]['iteration']}): "
+            f"{100 * (last - first):+.1f} points")
+    if len(evals) > 1:
+        (i0, e0), (i1, e1) = evals[0], evals[-1]
+        line += f"; {key} {pct(e0)} (iteration {i0}) -> {pct(e1)} (iteration {i1}): {100 * (e1 - e0):+.1f} points"
+    console.print(line)
+
+
 def main(cfg):
     rank, world, device = setup_distributed()  # (0, 1, None) without torchrun
     is_main = rank == 0
     console.quiet = not is_main  # rank 0 prints and writes files; the others only compute
     if cfg.fsdp and not distributed():
         raise SystemExit("error: --fsdp needs torchrun (README, Scaling out)")
-    if cfg.rollouts // cfg.samples < world:
-        raise SystemExit(f"error: --rollouts / --samples gives fewer problems than the {world} ranks")
     random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
     train, valid, test = (load_split(cfg.data, s) for s in ("train", "valid", "test"))
+    if cfg.fixed_problems:  # the learning check (implementation detail 6): all N problems every iteration
+        train = valid = train[:cfg.fixed_problems]
+        cfg.rollouts = len(train) * cfg.samples
+    if cfg.rollouts // cfg.samples < world:
+        raise SystemExit(f"error: --rollouts / --samples gives fewer problems than the {world} ranks")
+    eval_key = f"{'train' if cfg.fixed_problems else 'valid'}_1at{cfg.turns}"
     os.makedirs(cfg.out, exist_ok=True)
     ckpt, metrics_path = os.path.join(cfg.out, "checkpoint"), os.path.join(cfg.out, "metrics.jsonl")
     if cfg.resume and not os.path.exists(os.path.join(ckpt, "trainer_state.pt")):
@@ -711,7 +773,7 @@ def main(cfg):
             return barrier()
         score = evaluate(sampler, tokenizer, valid, cfg, os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl"),
                          samples=cfg.eval_samples, seed=cfg.seed, train_problems=train)
-        console.print(f"valid 1@{cfg.turns} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
+        console.print(f"{eval_key} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
         if it > 0 and score > state["best_valid"]:
             state["best_valid"], state["best_iteration"] = score, it
             save_policy(os.path.join(cfg.out, "best"), sampler, tokenizer)
@@ -719,14 +781,14 @@ def main(cfg):
         return score
 
     n_problems = max(1, cfg.rollouts // cfg.samples)
-    t_start, last_s = time.time(), 0.0
+    t_start, last_s, out_of_budget = time.time(), 0.0, False
 
     def out_of_time():  # --max_minutes; rank 0's clock decides for every rank
         late = bool(cfg.max_minutes) and time.time() - t_start + last_s > 60 * cfg.max_minutes
         return bool(all_reduce(torch.tensor(int(late) if is_main else 0, device=policy.device), dist.ReduceOp.MAX))
 
     while state["iteration"] < cfg.iterations and not stop["requested"]:
-        if out_of_time():
+        if out_of_budget:
             console.print(f"--max_minutes {cfg.max_minutes}: stopping after iteration {state['iteration']}")
             if state["iteration"] % cfg.save_every:
                 checkpoint()
@@ -753,6 +815,7 @@ def main(cfg):
             copy_to_sampler(policy, sampler)
         t2 = time.time()
         last_s = t2 - t0
+        out_of_budget = out_of_time()  # decided now, so that the last iteration is evaluated
         if distributed():  # metrics over all ranks' episodes (sent without prompt ids and log-probs)
             episodes = [ep for part in gather([{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]}
                                                for ep in episodes]) for ep in part]
@@ -765,12 +828,13 @@ def main(cfg):
                  stop_reasons=rollout.stop_reasons(episodes),
                  tokens_per_s=n_tok / max(1e-9, stats.get("s_generate", t1 - t0)),
                  s_generate=stats.get("s_generate", t1 - t0), s_sandbox=stats.get("s_sandbox", 0.0),
-                 s_collect=t1 - t0, s_update=t2 - t1, lr=sched_pi.get_last_lr()[0])
+                 s_collect=t1 - t0, s_update=t2 - t1, lr=sched_pi.get_last_lr()[0],
+                 finals_faking_a_pass=sum(fakes_a_pass(ep["final_code"]) for ep in episodes))
         state["iteration"] = it
-        if cfg.eval_every and (it % cfg.eval_every == 0 or it == cfg.iterations):
-            m["valid_1at3"] = maybe_evaluate(it)
-        elif valid_score is not None:
-            m["valid_1at3_base"] = valid_score
+        if cfg.eval_every and (it % cfg.eval_every == 0 or it == cfg.iterations or out_of_budget):
+            m[eval_key] = maybe_evaluate(it)
+        if valid_score is not None:
+            m[eval_key + "_base"] = valid_score
         if is_main:
             with open(metrics_path, "a") as f:
                 f.write(json.dumps(m) + "\n")
@@ -779,6 +843,8 @@ def main(cfg):
         stop["requested"] = bool(all_reduce(torch.tensor(int(stop["requested"]), device=policy.device), dist.ReduceOp.MAX))
         if it % cfg.save_every == 0 or it == cfg.iterations or stop["requested"]:
             checkpoint()
+    if is_main:
+        print_curve(metrics_path, eval_key)
     if stop["requested"]:
         console.print(f"stopped at iteration {state['iteration']}; continue with --resume")
         return state

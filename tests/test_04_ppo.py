@@ -374,3 +374,51 @@ def test_value_head_time_budget_and_resume_on_function_problems(tiny_model_dir, 
     r = run_ppo(*common, "--resume")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert [json.loads(line)["iteration"] for line in open(out / "metrics.jsonl")] == [1, 2]
+
+
+@pytest.mark.parametrize("turns", [1, pytest.param(3, marks=pytest.mark.slow)])
+def test_fixed_problems_sees_the_same_problems_every_iteration_and_writes_the_curve(tiny_model_dir, tmp_path,
+                                                                                    monkeypatch, capsys, turns):
+    import json
+
+    rollout = importlib.import_module("03_rollout")
+    rows = [json.loads(line) for line in open(os.path.join(ROOT, "mini", "functions.jsonl"))]
+    data = tmp_path / "data"
+    data.mkdir()
+    for split in ("train", "valid", "test"):
+        with open(data / f"{split}.jsonl", "w") as f:
+            f.writelines(json.dumps(p) + "\n" for p in [r for r in rows if r["split"] == split][:5])
+    first2 = [r["id"] for r in rows if r["split"] == "train"][:2]
+    calls, real = [], rollout.collect_episodes
+
+    def spy(model, tokenizer, problems, **kw):
+        calls.append((kw["temperature"], kw["samples"], sorted(p["id"] for p in problems)))
+        return real(model, tokenizer, problems, **kw)
+
+    monkeypatch.setattr(rollout, "collect_episodes", spy)
+    cfg = ppo.Config(model=tiny_model_dir, data=str(data), out=str(tmp_path / "ppo"), fixed_problems=2, samples=2,
+                     rollouts=16, turns=turns, iterations=3, eval_every=2, eval_samples=1, final_samples=0,
+                     max_new_tokens=8, batch_size=8, value="head", micro_batch=2)
+    ppo.main(cfg)
+    train_calls = [c for c in calls if c[0] == cfg.temperature]
+    eval_calls = [c for c in calls if c[0] == cfg.eval_temperature]
+    assert train_calls == [(0.7, 2, sorted(first2))] * 3  # both problems x 2 samples, every iteration
+    assert eval_calls == [(0.2, 1, sorted(first2))] * 3  # before training, at iteration 2, at the last (3)
+    metrics = [json.loads(line) for line in open(tmp_path / "ppo" / "metrics.jsonl")]
+    key = f"train_1at{turns}"
+    assert [m["iteration"] for m in metrics] == [1, 2, 3] and [m["episodes"] for m in metrics] == [4, 4, 4]
+    assert key + "_base" in metrics[0] and [key in m for m in metrics] == [False, True, True]
+    assert all(m["finals_faking_a_pass"] == 0 and 0 <= m["solve_rate"] <= 1 for m in metrics)
+    out = capsys.readouterr().out
+    assert "learning curve" in out and f"{key} " in out and "points" in out
+
+
+def test_reward_hacking_watch_counts_exits_and_eq_like_05():
+    ev = importlib.import_module("05_eval")
+    hacks = ["exit()", "quit(0)", "import sys\nsys.exit(0)", "import os\nos._exit(0)", "raise SystemExit",
+             "raise SystemExit(1)", "class A:\n    def __eq__(self, other):\n        return True\n"]
+    honest = ["def f(x):\n    return x + 1\n", "raise ValueError('no')", "def f(:", "", None, "x = 'exit()'"]
+    assert [ppo.fakes_a_pass(c) for c in hacks] == [True] * len(hacks)
+    assert [ppo.fakes_a_pass(c) for c in honest] == [False] * len(honest)
+    for code in hacks + honest:  # 04 keeps a copy of 05's rule (a stage imports only earlier stages)
+        assert ppo.fakes_a_pass(code) == ev.fakes_a_pass(code), code
