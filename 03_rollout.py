@@ -8,8 +8,8 @@ decides the episode: reward +1 or -1 (paper §2.2), and -0.2 for each earlier tu
 code (`passed_all`, the evaluation, also counts the generated tests). This file runs that loop for
 many episodes at once:
 
-    generate one turn for up to --batch-size active episodes (one batched `model.generate`,
-    stopped per row at the end of the first code block or at EOS)
+    generate one turn for up to --batch-size active episodes (batched, each row stopped at the end
+    of its first code block or at EOS, from the key/value cache of its previous turn)
     -> judge every new response on its public tests with 02's `run_tests` (a thread pool)
     -> finished episodes are judged on all tests and written out; the others get their feedback
        message (02's `format_feedback`) and wait for the next batch; new episodes fill the gaps.
@@ -31,7 +31,7 @@ Commands:
     python 03_rollout.py --data runs/data/mini_stdio --shots 1 --out runs/episodes/base_stdio_test.jsonl
     python 03_rollout.py --data runs/data/humaneval --split test --out runs/episodes/base_humaneval.jsonl
     python 03_rollout.py --feedback random|none    # the paper's ablations (C.2, B.5)
-    python 03_rollout.py --bench                   # batched vs one-at-a-time generation, side by side
+    python 03_rollout.py --bench                   # batched vs one at a time, 1 and 3 turns, cache reuse on/off
 
 Reads `<data>/<split>.jsonl` (01_data.py; plus `<data>/train.jsonl` for --shots) and the model.
 Writes `--out`: one episode per line (the format 04 and 05 read), flushed as each episode finishes; the
@@ -86,13 +86,18 @@ Implementation details (choices the paper leaves open):
    (turn and episode) is the evaluation: public + private + generated tests, as the paper
    evaluates; `settings.tests` records both. Episodes also record `stop_reason` (passed | turn_limit |
    context | template), counted in the summary.
-10. Batching is continuous at the turn level: each `generate` call takes every active episode (at
-   most --batch-size; new episodes fill the places of finished ones), whatever its turn. Each call
-   re-reads the whole conversation (no key/value cache is kept across turns): simple, at the price
-   of one forward pass over the conversation per turn, which dominates on a CPU (measured: 84 s of
-   the 162 s that 32 third-turn rows of ~485 tokens took for 128 new tokens). hf_generate sorts the
-   rows by length and runs them ROWS_PER_CALL = 8 at a time: less left padding, and a runaway row
-   holds up 7 others, not 31 (the same 32 rows: 111 s vs 162 s; 16 per call 116 s, 4 per call 139 s).
+10. Batching is continuous at the turn level: each generation call takes every active episode (at
+   most --batch-size; new episodes fill the places of finished ones), whatever its turn. On a CPU a
+   matrix product costs about the same for 1 row as for dozens, so the speed comes from decoding many
+   rows together, and the waste from padding and from rows that already stopped. So `hf_generate`
+   reads each context alone (no padding; prompts differ by hundreds of tokens), then decodes all rows
+   together over their left-padded key/value caches (padding costs only attention there), and a row
+   leaves the batch the moment it stops. Cache reuse (--reuse_cache, default on): a turn's context is
+   exactly the previous context + the sampled ids + the new prompt ids (token-in/token-out, above),
+   so each row's cache is kept from one call to the next, keyed by its ids, and the next turn reads
+   only the new ids; caches of episodes that ended are dropped. Positions count each row's own tokens
+   and the attention mask hides the padding, so a row's logits match those of the row read alone
+   (greedy ids are identical; tests check both paths).
 """
 
 import importlib
@@ -111,7 +116,6 @@ import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from transformers import StoppingCriteria, StoppingCriteriaList
 
 sandbox = importlib.import_module("02_sandbox")
 console = Console()
@@ -137,8 +141,9 @@ class Config:
     out: str = field(default="runs/episodes/base_test.jsonl", metadata={"help": "episodes file (JSONL, appended; a rerun resumes)"})
     judge_every_turn: bool = field(default=True, metadata={"help": "also judge every turn's code on all tests (per-turn passed_all, for single- vs multi-turn)"})
     bf16: str = field(default="auto", metadata={"help": "bf16 autocast for generation: auto (CUDA, or a CPU where bf16 matmuls measure faster), yes, no", "choices": ["auto", "yes", "no"]})
-    bench: bool = field(default=False, metadata={"help": "time the same episodes generated one at a time and batched, then exit"})
-    bench_episodes: int = field(default=16, metadata={"help": "--bench: number of single-turn episodes"})
+    reuse_cache: bool = field(default=True, metadata={"help": "start each turn from the key/value cache of the episode's previous turn (no: re-read the whole conversation)"})
+    bench: bool = field(default=False, metadata={"help": "time the same episodes one at a time and batched, single- and multi-turn, then exit"})
+    bench_episodes: int = field(default=16, metadata={"help": "--bench: number of episodes"})
     bench_tokens: int = field(default=96, metadata={"help": "--bench: max new tokens per response (greedy)"})
 
 
@@ -199,11 +204,9 @@ def load_tokenizer(name=SMOLLM2):
 
 
 def set_cpu_threads():
-    """One torch thread per core (RLEF_THREADS=N overrides). Measured on this project's quiet 2-core
-    machine: a forward+backward of 4x300 tokens took 17.3 s with 1 thread and 8.9 s with 2; a batch
-    of 24 episodes 38 s and 33 s. But torch's threads spin-wait at every operation, so when another
-    busy process takes one of their cores each step stalls: with one other busy process 16 episodes
-    took 447 s with 2 threads and 63 s with 1. Share the machine? Set RLEF_THREADS=1."""
+    """One torch thread per core (RLEF_THREADS=N overrides). torch's threads spin-wait at every
+    operation, so when another busy process takes one of their cores every step stalls (README,
+    troubleshooting): on a shared machine set RLEF_THREADS=1."""
     torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
 
 
@@ -241,9 +244,8 @@ _FAST_BF16 = {}
 
 def cpu_has_fast_bf16():
     """Whether bf16 matrix products beat fp32 on this CPU by 1.5x (AMX/AVX512-BF16 CPUs do; AVX2-only
-    ones are slower in bf16). Measured once per process on a model-sized product (~1 s); each dtype
-    keeps its fastest of 3 rounds, because one round flipped the answer when another process briefly
-    took a core (the same command then ran in fp32 one time and bf16 the next). --bf16 yes|no fixes it."""
+    ones are slower in bf16), timed once per process on a model-sized product; each dtype keeps its
+    fastest of 3 rounds, so another process briefly taking a core does not flip it. --bf16 yes|no fixes it."""
     if "cpu" not in _FAST_BF16:
         a, w = torch.randn(256, 576), torch.randn(1536, 576)
         seconds = {torch.float32: [], torch.bfloat16: []}
@@ -358,23 +360,11 @@ def encode(tokenizer, text):
 # Batched generation with per-row stopping and sampling log-probs
 
 
-class StopAfterCodeBlock(StoppingCriteria):
-    """A row is done once its new tokens hold `fences[row]` ```
-    fences (a closed block) or end with EOS. Only tokens containing a backtick trigger a decode."""
-
-    def __init__(self, tokenizer, prompt_len, fences, eos_ids, backtick_ids):
-        self.tokenizer, self.prompt_len, self.fences = tokenizer, prompt_len, fences
-        self.eos_ids, self.backtick_ids = eos_ids, backtick_ids
-        self.length = [None] * len(fences)  # new tokens kept per row, once the row is done
-
-    def __call__(self, input_ids, scores, **kwargs):
-        new = input_ids[:, self.prompt_len:]
-        for row, length in enumerate(self.length):
-            last = int(new[row, -1])
-            if length is None and (last in self.eos_ids or (
-                    last in self.backtick_ids and decode(self.tokenizer, new[row]).count("```") >= self.fences[row])):
-                self.length[row] = new.shape[1]
-        return torch.tensor([n is not None for n in self.length], device=input_ids.device)
+def stops(tokenizer, new_ids, fences, eos, backticks):
+    """Implementation detail 4: a row is done once its *new* tokens hold `fences` ``` fences (a closed
+    block) or end with EOS. Only a token containing a backtick triggers a decode."""
+    last = new_ids[-1]
+    return last in eos or (last in backticks and decode(tokenizer, new_ids).count("```") >= fences)
 
 
 _BACKTICK_IDS = {}
@@ -395,43 +385,90 @@ def eos_ids(model, tokenizer):
     return {i for i in ids if i is not None}
 
 
-ROWS_PER_CALL = 8  # implementation detail 10
+def next_tokens(logits, temperature, top_p):
+    """Greedy at temperature 0; else a sample from softmax(logits / temperature) cut to the smallest
+    set of tokens holding top_p of the mass (what transformers' top-p sampling does)."""
+    if temperature <= 0:
+        return logits.argmax(-1)
+    logits = logits / temperature
+    if top_p < 1:
+        sorted_logits, order = logits.sort(-1)
+        drop = sorted_logits.softmax(-1).cumsum(-1) <= 1 - top_p
+        drop[:, -1] = False  # never drop the most likely token
+        logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
+    return torch.multinomial(logits.softmax(-1), 1).squeeze(1)
+
+
+def prefill_row(model, context, store):
+    """One context through the model alone (no padding, logits of the last position only). From the
+    cache of an earlier call if `store` holds one for a prefix of it (implementation detail 10): then
+    only the tokens after that prefix are read. -> (logits, [(keys, values)] per layer, shaped
+    (1, heads, len(context), head_dim))."""
+    from transformers import DynamicCache
+
+    start, layers = 0, None
+    for n in sorted({len(ids) for ids in store or ()}, reverse=True):
+        if n <= len(context) and tuple(context[:n]) in store:
+            start, layers = n - 1, store.pop(tuple(context[:n]))  # its last sampled token was never read
+            break
+    cache = DynamicCache(ddp_cache_data=layers, config=model.config)
+    out = model(input_ids=torch.tensor([context[start:]], device=model.device),
+                attention_mask=torch.ones(1, len(context), dtype=torch.long, device=model.device),
+                position_ids=torch.arange(start, len(context), device=model.device)[None],
+                past_key_values=cache, use_cache=True, logits_to_keep=1)
+    return out.logits[:, -1], [(layer.keys, layer.values) for layer in cache.layers]
 
 
 @torch.no_grad()
-def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_new_tokens, bf16):
-    """`model.generate` on token-id contexts, ROWS_PER_CALL rows of similar length per call
-    (left-padded). -> [(response_ids, logprobs)], padding and everything after a row's stop removed."""
-    if len(contexts) > ROWS_PER_CALL:
-        order = sorted(range(len(contexts)), key=lambda i: len(contexts[i]))
-        results = [None] * len(contexts)
-        for k in range(0, len(order), ROWS_PER_CALL):
-            rows = order[k:k + ROWS_PER_CALL]
-            outs = hf_generate(model, tokenizer, [contexts[i] for i in rows], [fences[i] for i in rows],
-                               temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, bf16=bf16)
-            for i, out in zip(rows, outs):
-                results[i] = out
-        return results
-    width = max(map(len, contexts))
-    pad = tokenizer.pad_token_id
-    ids = torch.tensor([[pad] * (width - len(c)) + c for c in contexts], device=model.device)
-    mask = torch.tensor([[0] * (width - len(c)) + [1] * len(c) for c in contexts], device=model.device)
-    eos = eos_ids(model, tokenizer)
-    stop = StopAfterCodeBlock(tokenizer, width, fences, eos, backtick_ids(tokenizer))
-    sampling = dict(do_sample=True, temperature=temperature, top_p=top_p, top_k=0) if temperature > 0 else dict(do_sample=False)
-    with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=bf16):
-        out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, **sampling,
-                             stopping_criteria=StoppingCriteriaList([stop]), eos_token_id=sorted(eos),
-                             pad_token_id=pad, output_logits=True, return_dict_in_generate=True)
-    new = out.sequences[:, width:]
-    results = []
-    for row in range(len(contexts)):
-        n = stop.length[row] or new.shape[1]
-        logits = torch.stack([out.logits[i][row] for i in range(n)]).float() / (temperature if temperature > 0 else 1.0)
-        tokens = new[row, :n]
-        logprobs = torch.log_softmax(logits, dim=-1).gather(1, tokens.unsqueeze(1)).squeeze(1)
-        results.append((tokens.tolist(), logprobs.tolist()))
-    return results
+def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_new_tokens, bf16, store=None):
+    """Generate one response per token-id context (implementation detail 10). -> [(response_ids,
+    logprobs)]. Each context is read alone (`prefill_row`), then all rows decode together, one token
+    per step over their left-padded caches, and a row leaves the batch as soon as it stops. store: a
+    dict the caller keeps between calls, or None (re-read every context whole); on return it holds
+    each row's cache keyed by its context + response ids, for the next turn of its episode."""
+    from transformers import DynamicCache
+
+    eos, ticks, device = eos_ids(model, tokenizer), backtick_ids(tokenizer), model.device
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+        rows = [prefill_row(model, context, store) for context in contexts]
+        if store is not None:
+            store.clear()  # what no context continued belongs to episodes that ended
+        lengths = torch.tensor([len(c) for c in contexts], device=device)
+        width = int(lengths.max())
+        # left-pad every row's cache to one width; the attention mask hides the padding, and each row's
+        # positions count its own tokens only, so its keys and values are those it would have alone
+        cache = DynamicCache(ddp_cache_data=[
+            tuple(torch.cat([torch.nn.functional.pad(kv[layer][i], (0, 0, width - kv[layer][i].shape[2], 0)) for _, kv in rows])
+                  for i in (0, 1)) for layer in range(len(rows[0][1]))], config=model.config)
+        mask = (torch.arange(width, device=device)[None] >= width - lengths[:, None]).long()
+        logits = torch.cat([row_logits for row_logits, _ in rows])
+        del rows
+        alive, new, logps = list(range(len(contexts))), [[] for _ in contexts], [[] for _ in contexts]
+        for step in range(max_new_tokens):
+            logits = logits.float() / (temperature if temperature > 0 else 1.0)
+            token = next_tokens(logits, 1.0 if temperature > 0 else 0, top_p)
+            logp = torch.log_softmax(logits, dim=-1).gather(1, token[:, None]).squeeze(1)
+            keep = []
+            for j, row in enumerate(alive):
+                new[row].append(int(token[j]))
+                logps[row].append(float(logp[j]))
+                if step < max_new_tokens - 1 and not stops(tokenizer, new[row], fences[row], eos, ticks):
+                    keep.append(j)
+                elif store is not None:  # this row's cache: every real position (its last token is unread)
+                    real = mask[j].bool()
+                    store[tuple(contexts[row] + new[row])] = [(layer.keys[j:j + 1, :, real], layer.values[j:j + 1, :, real])
+                                                              for layer in cache.layers]
+            if not keep:
+                break
+            if len(keep) < len(alive):  # finished rows leave the batch
+                index = torch.tensor(keep, device=device)
+                cache.batch_select_indices(index)
+                mask, token, lengths = mask[index], token[index], lengths[index]
+                alive = [alive[j] for j in keep]
+            mask = torch.cat([mask, mask.new_ones(len(alive), 1)], dim=1)
+            logits = model(input_ids=token[:, None], attention_mask=mask, position_ids=(lengths + step)[:, None],
+                           past_key_values=cache, use_cache=True).logits[:, -1]
+    return list(zip(new, logps))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -515,22 +552,23 @@ class Episode:
 def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperature=0.2, top_p=0.95, feedback="real",
                      shots=0, max_new_tokens=256, batch_size=32, seed=0, judge_every_turn=True, demos=None,
                      all_problems=None, generate_fn=None, bf16=None, max_context=None, skip=(), on_episode=None,
-                     model_name=None, prefill_mode="fence"):
+                     model_name=None, prefill_mode="fence", reuse_cache=True):
     """Run `samples` episodes per problem and return them (episode dicts, in problem/sample order).
 
     generate_fn(contexts, fences) -> [(response_ids, logprobs)] replaces the model (tests use a
     scripted policy); by default it is `hf_generate` on `model`. demos: problems for --shots
     (the train split); all_problems: the pool for --feedback random (default: `problems`).
-    prefill_mode: "fence" or "starter" (function problems, implementation detail 2).
+    prefill_mode: "fence" or "starter" (function problems, implementation detail 2). reuse_cache: a
+    turn starts from the key/value cache of its episode's previous turn (detail 10), else re-reads all.
     skip: (problem_id, sample) pairs not to run. on_episode(episode) is called as each finishes."""
     assert feedback in ("real", "random", "none") and turns >= 1 and prefill_mode in ("fence", "starter")
     torch.manual_seed(seed)
     rng = random.Random(seed)
     if generate_fn is None:
-        on_bf16 = use_bf16(bf16, model.device)
+        on_bf16, store = use_bf16(bf16, model.device), {} if reuse_cache else None
         generate_fn = lambda contexts, fences: hf_generate(  # noqa: E731
             model, tokenizer, contexts, fences, temperature=temperature, top_p=top_p,
-            max_new_tokens=max_new_tokens, bf16=on_bf16)
+            max_new_tokens=max_new_tokens, bf16=on_bf16, store=store)
     max_context = max_context or getattr(getattr(model, "config", None), "max_position_embeddings", None) or 1 << 30
     model_name = model_name or getattr(getattr(model, "config", None), "name_or_path", "") or "scripted"
     if shots and not demos:
@@ -726,27 +764,31 @@ def summarize(episodes, stats, title):
 
 
 def bench(cfg, model, tokenizer, problems):
-    """The same single-turn greedy episodes, one at a time and then batched, side by side."""
+    """The same greedy episodes one at a time and batched, single-turn and then multi-turn (as the
+    main job runs them: --turns, real feedback), the latter also batched without cache reuse."""
     picked = [problems[i % len(problems)] for i in range(cfg.bench_episodes)]
     picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(picked)]  # distinct ids, one sample each
-    options = dict(samples=1, turns=1, temperature=0.0, top_p=1.0, feedback="real", shots=cfg.shots,
+    options = dict(samples=1, temperature=0.0, top_p=1.0, feedback="real", shots=cfg.shots, prefill_mode=cfg.prefill,
                    max_new_tokens=cfg.bench_tokens, seed=cfg.seed, judge_every_turn=True, bf16=cfg.bf16,
                    demos=load_problems(cfg.data, "train") if cfg.shots else None)
-    collect_episodes(model, tokenizer, picked[:1], batch_size=1, **{**options, "max_new_tokens": 4})  # warm-up
+    collect_episodes(model, tokenizer, picked[:1], batch_size=1, turns=1, **{**options, "max_new_tokens": 4})  # warm-up
     table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {cfg.bench_tokens} new tokens")
-    for column in ("mode", "tokens", "seconds", "tokens/s", "episodes/s", "% generating", "% judging"):
+    for column in ("turns", "mode", "tokens", "seconds", "tokens/s", "episodes/s", "% generating", "% judging"):
         table.add_column(column, justify="right")
     rates = {}
-    for mode, batch_size in (("one at a time", 1), (f"batched ({len(picked)})", len(picked))):
+    for turns, mode, batch_size, reuse in ((1, "one at a time", 1, True), (1, "batched", len(picked), True),
+                                           (cfg.turns, "one at a time", 1, True), (cfg.turns, "batched, no cache reuse", len(picked), False),
+                                           (cfg.turns, "batched", len(picked), True)):
         start = time.perf_counter()
-        collect_episodes(model, tokenizer, picked, batch_size=batch_size, **options)
+        collect_episodes(model, tokenizer, picked, batch_size=batch_size, turns=turns, reuse_cache=reuse, **options)
         wall, s = time.perf_counter() - start, dict(LAST_STATS)
-        rates[mode] = s["tokens"] / s["s_generate"]
-        table.add_row(mode, str(s["tokens"]), f"{wall:.1f}", f"{rates[mode]:.1f}", f"{len(picked) / wall:.3f}",
+        rates[turns, mode] = s["tokens"] / s["s_generate"]
+        table.add_row(str(turns), mode, str(s["tokens"]), f"{wall:.1f}", f"{rates[turns, mode]:.1f}", f"{len(picked) / wall:.3f}",
                       f"{100 * s['s_generate'] / wall:.0f}", f"{100 * s['s_sandbox'] / wall:.0f}")
     console.print(table)
-    one, batched = rates.values()
-    print(f"batched vs one at a time: {batched / one:.2f}x tokens/s (goal >= 4x)")
+    for turns in (1, cfg.turns):
+        print(f"{turns} turn(s): batched vs one at a time {rates[turns, 'batched'] / rates[turns, 'one at a time']:.2f}x tokens/s")
+    print(f"{cfg.turns} turns, batched: cache reuse vs none {rates[cfg.turns, 'batched'] / rates[cfg.turns, 'batched, no cache reuse']:.2f}x tokens/s")
 
 
 def main(cfg, model=None, tokenizer=None, generate_fn=None):
@@ -788,7 +830,7 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
                              top_p=cfg.top_p, feedback=cfg.feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
                              batch_size=cfg.batch_size, seed=cfg.seed, judge_every_turn=cfg.judge_every_turn, demos=demos,
                              all_problems=problems, bf16=cfg.bf16, skip=skip, on_episode=on_episode, model_name=cfg.model,
-                             generate_fn=generate_fn, prefill_mode=cfg.prefill)
+                             generate_fn=generate_fn, prefill_mode=cfg.prefill, reuse_cache=cfg.reuse_cache)
         except KeyboardInterrupt:
             progress.stop()
             console.print(f"interrupted: {len(finished) + len(new)} whole episodes in {cfg.out}; rerun the same command to resume")

@@ -513,15 +513,47 @@ def test_tiny_model_token_in_token_out(tokenizer, tiny_model):
     assert [all_ids(e) for e in again] == [all_ids(e) for e in eps]
 
 
-def test_stopping_criterion_looks_only_at_new_tokens(tokenizer):
-    prompt = rollout.encode(tokenizer, "like so: ```python YOUR CODE HERE ```.\n<|im_start|>assistant\n")
+def test_episodes_same_with_or_without_cache_reuse(tokenizer, tiny_model):
+    """Reading only the new tokens of a turn from the previous turn's cache, and batching rows of
+    different lengths (left-padded caches, rows leaving the batch at different steps and turns, new
+    episodes beside later turns), must not change what the model generates."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)  # weights large enough that greedy output depends on the context (tiny_model's is one token)
+    sharp = LlamaForCausalLM(LlamaConfig(**{**tiny_model.config.to_dict(), "initializer_range": 0.2})).eval()
+    sharp.generation_config.eos_token_id = list(range(0, len(tokenizer), 16))  # rows stop at different steps
+    read = []
+    sharp.register_forward_pre_hook(lambda _, args, kw: read.append(kw["input_ids"].numel()), with_kwargs=True)
+    problems = [ADD, MUL, SQUARE, {**ADD, "id": "t/add2", "description": ADD["description"] * 3}]
+
+    def ids(episodes):
+        return [[(t["prompt_ids"], t["response_ids"]) for t in e["turns"]] for e in episodes]
+
+    # max_context: the longer conversations end after 2 turns (stop_reason "context"), the others after 3
+    options = dict(samples=2, turns=3, temperature=0.0, top_p=1.0, max_new_tokens=12, seed=0, bf16=False, max_context=215)
+    plain = rollout.collect_episodes(sharp, tokenizer, problems, batch_size=1, reuse_cache=False, **options)
+    plain_read, read[:] = sum(read), []
+    lengths = [len(t["response_ids"]) for e in plain for t in e["turns"]]
+    assert min(lengths) < 12 == max(lengths) and {len(e["turns"]) for e in plain} == {2, 3}
+    for batch_size in (1, 3):
+        reused = rollout.collect_episodes(sharp, tokenizer, problems, batch_size=batch_size, **options)
+        assert ids(reused) == ids(plain) and sum(read) < plain_read
+        read[:] = []
+        logprobs = [[x for t in e["turns"] for x in t["logprobs"]] for e in (*reused, *plain)]
+        for a, b in zip(logprobs[:len(plain)], logprobs[len(plain):]):
+            assert a == pytest.approx(b, abs=1e-4)
+    # sampling too: the same seed and batch size draw the same tokens with and without reuse
+    options.update(temperature=1.0, batch_size=3)
+    sampled = [rollout.collect_episodes(tiny_model, tokenizer, problems, reuse_cache=r, **options) for r in (False, True)]
+    assert ids(sampled[0]) == ids(sampled[1])
+
+
+def test_stopping_looks_only_at_new_tokens(tokenizer):
     new = rollout.encode(tokenizer, "```python\nprint(1)\n``` and more")
-    stop = rollout.StopAfterCodeBlock(tokenizer, len(prompt), [2], {tokenizer.eos_token_id}, rollout.backtick_ids(tokenizer))
-    stopped_at = None
-    for n in range(1, len(new) + 1):
-        if stop(torch.tensor([prompt + new[:n]]), None)[0] and stopped_at is None:
-            stopped_at = n
+    args = (2, {tokenizer.eos_token_id}, rollout.backtick_ids(tokenizer))
+    stopped_at = next(n for n in range(1, len(new) + 1) if rollout.stops(tokenizer, new[:n], *args))
     assert rollout.decode(tokenizer, new[:stopped_at]) == "```python\nprint(1)\n```"
+    assert rollout.stops(tokenizer, rollout.encode(tokenizer, "print(1)") + [tokenizer.eos_token_id], *args)
 
 
 @pytest.mark.slow
