@@ -771,20 +771,22 @@ def main(cfg):
     def maybe_evaluate(it):
         if not is_main:  # rank 0 evaluates; the other ranks wait for it
             return barrier()
+        t = time.time()
         score = evaluate(sampler, tokenizer, valid, cfg, os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl"),
                          samples=cfg.eval_samples, seed=cfg.seed, train_problems=train)
         console.print(f"{eval_key} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
         if it > 0 and score > state["best_valid"]:
             state["best_valid"], state["best_iteration"] = score, it
             save_policy(os.path.join(cfg.out, "best"), sampler, tokenizer)
+        spent["eval"] += time.time() - t  # evaluation is not training: --max_minutes leaves it out
         barrier()
         return score
 
     n_problems = max(1, cfg.rollouts // cfg.samples)
-    t_start, last_s, out_of_budget = time.time(), 0.0, False
+    t_start, last_s, out_of_budget, spent = time.time(), 0.0, False, {"eval": 0.0}
 
     def out_of_time():  # --max_minutes; rank 0's clock decides for every rank
-        late = bool(cfg.max_minutes) and time.time() - t_start + last_s > 60 * cfg.max_minutes
+        late = bool(cfg.max_minutes) and time.time() - t_start - spent["eval"] + last_s > 60 * cfg.max_minutes
         return bool(all_reduce(torch.tensor(int(late) if is_main else 0, device=policy.device), dist.ReduceOp.MAX))
 
     while state["iteration"] < cfg.iterations and not stop["requested"]:
