@@ -57,10 +57,9 @@ Implementation details (choices the paper leaves open):
    Code that does not compile is invalid too (verdict NO_CODE, -0.2 at a non-final turn) but it
    does run, so the feedback shows the interpreter's SyntaxError in the exception form and the model
    can fix it.
-4. Generation stops a row once its *new* tokens contain a closed code block (two ``` fences, one
-   for pre-filled function problems) or at EOS (kept in response_ids when sampled). We do not use
-   transformers' `stop_strings`: it also matches the prompt's fences. --max-new-tokens 128 by
-   default (the mini problems need ~30-150 tokens; the paper gives no limit).
+4. Generation stops a row once its *new* tokens (not the prompt's) contain a closed code block (two
+   ``` fences, one for pre-filled function problems) or at EOS (kept in response_ids when sampled).
+   --max-new-tokens 128 by default (the mini problems need ~30-150 tokens; the paper gives no limit).
 5. Log-probs are log_softmax(logits / temperature) of the sampled token from the raw logits, also
    when top-p < 1 (the truncated distribution is not recorded); temperature 0 = greedy, recorded
    with temperature 1. Top-k is off. Sampling uses torch's global RNG seeded with --seed: the same
@@ -87,17 +86,15 @@ Implementation details (choices the paper leaves open):
    evaluates; `settings.tests` records both. Episodes also record `stop_reason` (passed | turn_limit |
    context | template), counted in the summary.
 10. Batching is continuous at the turn level: each generation call takes every active episode (at
-   most --batch-size; new episodes fill the places of finished ones), whatever its turn. On a CPU a
-   matrix product costs about the same for 1 row as for dozens, so the speed comes from decoding many
-   rows together, and the waste from padding and from rows that already stopped. So `hf_generate`
-   reads each context alone (no padding; prompts differ by hundreds of tokens), then decodes all rows
-   together over their left-padded key/value caches (padding costs only attention there), and a row
-   leaves the batch the moment it stops. Cache reuse (--reuse_cache, default on): a turn's context is
-   exactly the previous context + the sampled ids + the new prompt ids (token-in/token-out, above),
-   so each row's cache is kept from one call to the next, keyed by its ids, and the next turn reads
-   only the new ids; caches of episodes that ended are dropped. Positions count each row's own tokens
-   and the attention mask hides the padding, so a row's logits match those of the row read alone
-   (greedy ids are identical; tests check both paths).
+   most --batch-size; new episodes fill the places of finished ones), whatever its turn. A decoding
+   step on a CPU costs little more for dozens of rows than for one, so all rows decode together over
+   their left-padded key/value caches (the mask hides the padding, and each row's positions count its
+   own tokens, so its logits are those it has alone) and a row leaves the batch the moment it stops.
+   Reading a context costs the same batched or not, so each is read alone (`read_context`): no
+   padding. Cache reuse (--reuse_cache, default on): a turn's context is the previous context + the
+   sampled ids + the new prompt ids (token-in/token-out, above), so each row's cache is kept from one
+   call to the next, keyed by those ids, and the next turn reads only its new ids; caches of episodes
+   that ended are dropped. Greedy ids are the same either way (tests check).
 """
 
 import importlib
@@ -385,87 +382,85 @@ def eos_ids(model, tokenizer):
     return {i for i in ids if i is not None}
 
 
-def next_tokens(logits, temperature, top_p):
-    """Greedy at temperature 0; else a sample from softmax(logits / temperature) cut to the smallest
-    set of tokens holding top_p of the mass (what transformers' top-p sampling does)."""
-    if temperature <= 0:
+def next_tokens(logits, greedy, top_p):
+    """The argmax, or a sample from softmax(logits) cut to the smallest set of tokens holding top_p of
+    the mass (as transformers' top-p sampling)."""
+    if greedy:
         return logits.argmax(-1)
-    logits = logits / temperature
     if top_p < 1:
         sorted_logits, order = logits.sort(-1)
         drop = sorted_logits.softmax(-1).cumsum(-1) <= 1 - top_p
-        drop[:, -1] = False  # never drop the most likely token
+        drop[:, -1] = False  # never the most likely token
         logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
     return torch.multinomial(logits.softmax(-1), 1).squeeze(1)
 
 
-def prefill_row(model, context, store):
-    """One context through the model alone (no padding, logits of the last position only). From the
-    cache of an earlier call if `store` holds one for a prefix of it (implementation detail 10): then
-    only the tokens after that prefix are read. -> (logits, [(keys, values)] per layer, shaped
-    (1, heads, len(context), head_dim))."""
+def read_context(model, context, store):
+    """One context through the model alone (no padding; logits of its last position only), from the
+    cache `store` holds for a prefix of it if any: then only the ids after that prefix are read.
+    -> (logits, [[keys, values] per layer], each (1, heads, len(context), head_dim))."""
     from transformers import DynamicCache
 
     start, layers = 0, None
     for n in sorted({len(ids) for ids in store or ()}, reverse=True):
         if n <= len(context) and tuple(context[:n]) in store:
-            start, layers = n - 1, store.pop(tuple(context[:n]))  # its last sampled token was never read
+            start, layers = n - 1, store.pop(tuple(context[:n]))  # its last sampled token is still unread
             break
-    cache = DynamicCache(ddp_cache_data=layers, config=model.config)
-    out = model(input_ids=torch.tensor([context[start:]], device=model.device),
-                attention_mask=torch.ones(1, len(context), dtype=torch.long, device=model.device),
-                position_ids=torch.arange(start, len(context), device=model.device)[None],
-                past_key_values=cache, use_cache=True, logits_to_keep=1)
-    return out.logits[:, -1], [(layer.keys, layer.values) for layer in cache.layers]
+    cache, device = DynamicCache(ddp_cache_data=layers, config=model.config), model.device
+    logits = model(input_ids=torch.tensor([context[start:]], device=device), past_key_values=cache, use_cache=True,
+                   attention_mask=torch.ones(1, len(context), dtype=torch.long, device=device),
+                   position_ids=torch.arange(start, len(context), device=device)[None], logits_to_keep=1).logits
+    return logits[:, -1], [[layer.keys, layer.values] for layer in cache.layers]
 
 
 @torch.no_grad()
 def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_new_tokens, bf16, store=None):
-    """Generate one response per token-id context (implementation detail 10). -> [(response_ids,
-    logprobs)]. Each context is read alone (`prefill_row`), then all rows decode together, one token
-    per step over their left-padded caches, and a row leaves the batch as soon as it stops. store: a
-    dict the caller keeps between calls, or None (re-read every context whole); on return it holds
-    each row's cache keyed by its context + response ids, for the next turn of its episode."""
+    """One response per token-id context (implementation detail 10) -> [(response_ids, logprobs)]. store:
+    a dict the caller keeps between calls (None: read every context whole); on return it holds each
+    row's cache, keyed by its context + response ids, for its episode's next turn."""
     from transformers import DynamicCache
 
     eos, ticks, device = eos_ids(model, tokenizer), backtick_ids(tokenizer), model.device
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-        rows = [prefill_row(model, context, store) for context in contexts]
+        read = {}  # the samples of a problem share their first prompt: read it once
+        for context in map(tuple, contexts):
+            if context not in read:
+                read[context] = read_context(model, context, store)
+        rows = [read[tuple(c)] for c in contexts]
         if store is not None:
-            store.clear()  # what no context continued belongs to episodes that ended
+            store.clear()  # caches no context continued: their episodes ended
         lengths = torch.tensor([len(c) for c in contexts], device=device)
-        width = int(lengths.max())
-        # left-pad every row's cache to one width; the attention mask hides the padding, and each row's
-        # positions count its own tokens only, so its keys and values are those it would have alone
-        cache = DynamicCache(ddp_cache_data=[
-            tuple(torch.cat([torch.nn.functional.pad(kv[layer][i], (0, 0, width - kv[layer][i].shape[2], 0)) for _, kv in rows])
-                  for i in (0, 1)) for layer in range(len(rows[0][1]))], config=model.config)
-        mask = (torch.arange(width, device=device)[None] >= width - lengths[:, None]).long()
-        logits = torch.cat([row_logits for row_logits, _ in rows])
-        del rows
-        alive, new, logps = list(range(len(contexts))), [[] for _ in contexts], [[] for _ in contexts]
+        width, layers = int(lengths.max()), []
+        for layer in range(len(rows[0][1])):  # left-pad and stack one layer at a time, freeing the rows' copies
+            layers.append([torch.cat([torch.nn.functional.pad(kv[layer][i], (0, 0, width - kv[layer][i].shape[2], 0))
+                                      for _, kv in rows]) for i in (0, 1)])
+            for _, kv in rows:
+                kv[layer] = None
+        cache = DynamicCache(ddp_cache_data=layers, config=model.config)
+        mask = (torch.arange(width, device=device)[None] >= width - lengths[:, None]).long()  # hides the padding
+        logits, alive = torch.cat([row_logits for row_logits, _ in rows]), list(range(len(contexts)))
+        new, logps, rows, layers, read = [[] for _ in contexts], [[] for _ in contexts], None, None, None
         for step in range(max_new_tokens):
             logits = logits.float() / (temperature if temperature > 0 else 1.0)
-            token = next_tokens(logits, 1.0 if temperature > 0 else 0, top_p)
-            logp = torch.log_softmax(logits, dim=-1).gather(1, token[:, None]).squeeze(1)
+            token = next_tokens(logits, temperature <= 0, top_p)
+            logp = torch.log_softmax(logits, dim=-1).gather(1, token[:, None]).squeeze(1).tolist()
             keep = []
             for j, row in enumerate(alive):
                 new[row].append(int(token[j]))
-                logps[row].append(float(logp[j]))
+                logps[row].append(logp[j])
                 if step < max_new_tokens - 1 and not stops(tokenizer, new[row], fences[row], eos, ticks):
                     keep.append(j)
-                elif store is not None:  # this row's cache: every real position (its last token is unread)
-                    real = mask[j].bool()
-                    store[tuple(contexts[row] + new[row])] = [(layer.keys[j:j + 1, :, real], layer.values[j:j + 1, :, real])
-                                                              for layer in cache.layers]
+                elif store is not None:  # keep the row's cache without its padding (its last token is unread)
+                    store[tuple(contexts[row] + new[row])] = [
+                        (layer.keys[j:j + 1, :, mask[j] == 1], layer.values[j:j + 1, :, mask[j] == 1]) for layer in cache.layers]
             if not keep:
                 break
             if len(keep) < len(alive):  # finished rows leave the batch
                 index = torch.tensor(keep, device=device)
                 cache.batch_select_indices(index)
-                mask, token, lengths = mask[index], token[index], lengths[index]
-                alive = [alive[j] for j in keep]
+                mask, token, lengths, alive = mask[index], token[index], lengths[index], [alive[j] for j in keep]
             mask = torch.cat([mask, mask.new_ones(len(alive), 1)], dim=1)
+            # each row's positions count its own tokens only: its keys and values are those it has alone
             logits = model(input_ids=token[:, None], attention_mask=mask, position_ids=(lengths + step)[:, None],
                            past_key_values=cache, use_cache=True).logits[:, -1]
     return list(zip(new, logps))
@@ -773,17 +768,17 @@ def bench(cfg, model, tokenizer, problems):
                    demos=load_problems(cfg.data, "train") if cfg.shots else None)
     collect_episodes(model, tokenizer, picked[:1], batch_size=1, turns=1, **{**options, "max_new_tokens": 4})  # warm-up
     table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {cfg.bench_tokens} new tokens")
-    for column in ("turns", "mode", "tokens", "seconds", "tokens/s", "episodes/s", "% generating", "% judging"):
+    for column in ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging"):
         table.add_column(column, justify="right")
     rates = {}
     for turns, mode, batch_size, reuse in ((1, "one at a time", 1, True), (1, "batched", len(picked), True),
-                                           (cfg.turns, "one at a time", 1, True), (cfg.turns, "batched, no cache reuse", len(picked), False),
-                                           (cfg.turns, "batched", len(picked), True)):
+                                           (cfg.turns, "one at a time", 1, True), (cfg.turns, "batched", len(picked), True),
+                                           (cfg.turns, "batched, no cache reuse", len(picked), False)):
         start = time.perf_counter()
         collect_episodes(model, tokenizer, picked, batch_size=batch_size, turns=turns, reuse_cache=reuse, **options)
         wall, s = time.perf_counter() - start, dict(LAST_STATS)
         rates[turns, mode] = s["tokens"] / s["s_generate"]
-        table.add_row(str(turns), mode, str(s["tokens"]), f"{wall:.1f}", f"{rates[turns, mode]:.1f}", f"{len(picked) / wall:.3f}",
+        table.add_row(str(turns), mode, str(s["tokens"]), f"{wall:.1f}", f"{rates[turns, mode]:.1f}",
                       f"{100 * s['s_generate'] / wall:.0f}", f"{100 * s['s_sandbox'] / wall:.0f}")
     console.print(table)
     for turns in (1, cfg.turns):
