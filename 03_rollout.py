@@ -430,16 +430,20 @@ def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_n
         if store is not None:
             store.clear()  # caches no context continued: their episodes ended
         lengths = torch.tensor([len(c) for c in contexts], device=device)
-        width, layers = int(lengths.max()), []
-        for layer in range(len(rows[0][1])):  # left-pad and stack one layer at a time, freeing the rows' copies
-            layers.append([torch.cat([torch.nn.functional.pad(kv[layer][i], (0, 0, width - kv[layer][i].shape[2], 0))
-                                      for _, kv in rows]) for i in (0, 1)])
-            for _, kv in rows:
-                kv[layer] = None
-        cache = DynamicCache(ddp_cache_data=layers, config=model.config)
+        width = int(lengths.max())
+
+        def stacked():  # left-pad and stack one layer at a time, freeing the rows' copies: in fp32 it takes GBs
+            for layer in range(len(rows[0][1])):
+                kv = [torch.cat([torch.nn.functional.pad(row[layer][i], (0, 0, width - row[layer][i].shape[2], 0))
+                                 for _, row in rows]) for i in (0, 1)]
+                for _, row in rows:
+                    row[layer] = None
+                yield kv
+
+        cache = DynamicCache(ddp_cache_data=stacked(), config=model.config)
         mask = (torch.arange(width, device=device)[None] >= width - lengths[:, None]).long()  # hides the padding
         logits, alive = torch.cat([row_logits for row_logits, _ in rows]), list(range(len(contexts)))
-        new, logps, rows, layers, read = [[] for _ in contexts], [[] for _ in contexts], None, None, None
+        new, logps, rows, read = [[] for _ in contexts], [[] for _ in contexts], None, None
         for step in range(max_new_tokens):
             logits = logits.float() / (temperature if temperature > 0 else 1.0)
             token = next_tokens(logits, temperature <= 0, top_p)
