@@ -619,7 +619,7 @@ def evaluate(policy, tokenizer, problems, cfg, path, *, samples, feedback="real"
             policy, tokenizer, problems, samples=samples, turns=cfg.turns, temperature=cfg.eval_temperature,
             top_p=0.95, feedback=feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
             batch_size=cfg.batch_size, seed=seed, judge_every_turn=True, demos=train_problems,
-            all_problems=problems, prefill_mode=cfg.prefill, on_episode=on_episode)
+            all_problems=problems, prefill_mode=cfg.prefill, on_episode=on_episode, bf16=cfg.bf16)
 
     episodes = with_progress(f"evaluating -> {path}", len(problems) * samples, run)
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
@@ -806,7 +806,7 @@ def main(cfg):
                 sampler, tokenizer, batch, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
                 top_p=1.0, feedback="real", shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
                 batch_size=cfg.batch_size, seed=(cfg.seed * 100_003 + it) * world + rank, judge_every_turn=False,
-                demos=train, all_problems=train, prefill_mode=cfg.prefill, on_episode=on_episode)
+                demos=train, all_problems=train, prefill_mode=cfg.prefill, on_episode=on_episode, bf16=cfg.bf16)
 
         episodes = with_progress(f"iteration {it}: collecting", len(batch) * cfg.samples, run)
         t1 = time.time()

@@ -389,17 +389,19 @@ def test_fixed_problems_sees_the_same_problems_every_iteration_and_writes_the_cu
         with open(data / f"{split}.jsonl", "w") as f:
             f.writelines(json.dumps(p) + "\n" for p in [r for r in rows if r["split"] == split][:5])
     first2 = [r["id"] for r in rows if r["split"] == "train"][:2]
-    calls, real = [], rollout.collect_episodes
+    calls, bf16, real = [], [], rollout.collect_episodes
 
     def spy(model, tokenizer, problems, **kw):
+        bf16.append(kw.get("bf16"))
         calls.append((kw["temperature"], kw["samples"], sorted(p["id"] for p in problems)))
         return real(model, tokenizer, problems, **kw)
 
     monkeypatch.setattr(rollout, "collect_episodes", spy)
     cfg = ppo.Config(model=tiny_model_dir, data=str(data), out=str(tmp_path / "ppo"), fixed_problems=2, samples=2,
                      rollouts=16, turns=turns, iterations=3, eval_every=2, eval_samples=1, final_samples=0,
-                     max_new_tokens=8, batch_size=8, value="head", micro_batch=2)
+                     max_new_tokens=8, batch_size=8, value="head", micro_batch=2, bf16="no")
     ppo.main(cfg)
+    assert bf16 == ["no"] * len(calls)  # --bf16 reaches generation too, not only the learner's forward passes
     train_calls = [c for c in calls if c[0] == cfg.temperature]
     eval_calls = [c for c in calls if c[0] == cfg.eval_temperature]
     assert train_calls == [(0.7, 2, sorted(first2))] * 3  # both problems x 2 samples, every iteration
