@@ -6,6 +6,8 @@ that no process it started is still alive. Privileged mode (own uid, namespaces)
 run as root; plain mode (what a laptop user gets) runs always.
 """
 
+import ast
+import dataclasses
 import importlib
 import json
 import os
@@ -530,6 +532,51 @@ def test_verify_stage_writes_report_and_catches_accepted_incorrect_solution(tmp_
     assert report == {"problems": 1, "verified": 1, "failed": [], "incorrect_rejected": 1,
                       "incorrect_total": 2, "incorrect_accepted": ["double"]}
     assert out.returncode == 1
+
+
+BLOCK_NON_STDLIB = textwrap.dedent("""\
+    import runpy, sys
+    class Block:  # a meta path finder that refuses every module outside the standard library
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] not in sys.stdlib_module_names:
+                raise ImportError(f"blocked: {name}")
+    sys.meta_path.insert(0, Block())
+    sys.modules["transformers"] = None
+    sys.argv = [sys.argv[1], *sys.argv[2:]]
+    runpy.run_path(sys.argv[0], run_name="__main__")
+    """)
+
+
+def test_help_works_with_the_standard_library_alone():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", BLOCK_NON_STDLIB, os.path.join(root, "02_sandbox.py"), "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    for f in dataclasses.fields(sb.Config):  # one flag per field, with the field's help
+        assert f"--{f.name}" in out.stdout and f.metadata["help"].split()[0] in out.stdout
+
+
+def test_the_stage_imports_nothing_outside_the_standard_library():
+    with open(sb.__file__) as f:
+        tree = ast.parse(f.read())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= set(sb._PRELOAD) | {"typing"}  # the zygote's __import__ calls
+    assert imported and {name.split(".")[0] for name in imported} <= sys.stdlib_module_names
+
+
+def test_bool_flags_and_choices_parse_like_words():
+    assert sb.parse_args(["--json"]).json is True and sb.parse_args([]).json is False
+    assert sb.parse_args(["--json", "no"]).json is False and sb.parse_args(["--bench", "yes"]).bench is True
+    for bad in (["--json", "maybe"], ["--split", "everything"], ["--code", "p.py"]):
+        with pytest.raises(SystemExit):
+            sb.parse_args(bad)
+
+
+def test_the_zygote_never_imports_from_the_repository_or_the_working_directory():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = json.loads(run1("import json, sys\nprint(json.dumps(sys.path))", drop_privileges=False).stdout)
+    assert paths and "" not in paths and not any(os.path.realpath(p) == os.path.realpath(root) for p in paths)
 
 
 # ----------------------------------------------------------------------------------------------
