@@ -58,11 +58,11 @@ NOT covered:
   sys.path;
 - in function style the helpers a test calls by name besides the candidate (HumanEval's poly) are
   the program's own, as in HumanEval, and arguments are copies (a test cannot see them mutated);
-- in non-root mode the program runs as you: it can read your files (the data files with the answers
-  too), use the network, kill or stop its zygote and tester (the test then fails, but the program's
-  leftovers escape the cleanup), signal or trace your other processes (the caller too, unless ptrace
-  is restricted), and fill /tmp and /dev/shm outside its working directory (its SysV IPC objects are
-  removed after each test).
+- in non-root mode the program runs as you: it can read and write your files (the data files with
+  the answers too, and this file, which the next zygote loads), use the network, kill or stop its
+  zygote and tester (the test then fails, but the program's leftovers escape the cleanup), signal or
+  trace your other processes (the caller too, unless ptrace is restricted), and fill /tmp and
+  /dev/shm outside its working directory (its SysV IPC objects are removed after each test).
 For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
@@ -532,7 +532,7 @@ class Config:
     split: str = field(default="all", metadata={"help": "split to verify", "choices": ["all", "train", "valid", "test"]})
     report: str = field(default="", metadata={"help": "verification report to write (default: <data>/verify.json)"})
     code: str = field(default="", metadata={"help": "judge this program (a .py file) instead of verifying a data set"})
-    tests: str = field(default="", metadata={"help": "with --code: a JSON list of {input, output} tests or one problem object"})
+    tests: str = field(default="", metadata={"help": "with --code: JSON file, a list of {input, output} or a problem"})
     json: bool = field(default=False, metadata={"help": "with --code: print the report as JSON"})
     bench: bool = field(default=False, metadata={"help": "time run_tests against a fresh interpreter per test"})
 
@@ -555,15 +555,7 @@ def load_problems(cfg):
     problems = []
     for path in paths:
         with open(path) as f:
-            for number, line in enumerate(f, 1):
-                try:
-                    problem = json.loads(line)
-                    all_tests(problem), problem["id"], problem["solutions"], problem["incorrect_solutions"]
-                    if problem.get("style") == "function" and not problem["entry_point"]:
-                        raise ValueError("a function-style problem without an entry_point")
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise SystemExit(f"error: {path}:{number}: not a problem ({exc!r})")
-                problems.append(problem)
+            problems += [json.loads(line) for line in f if line.strip()]
     return problems
 
 
@@ -667,14 +659,15 @@ def _yes_or_no(text):
 
 def parse_args(argv=None) -> Config:
     """One flag per Config field, its help from the field; a bool flag alone means yes."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for f in fields(Config):
-        help_text, choices = f.metadata["help"], f.metadata.get("choices")
+        help_text = f.metadata["help"] + (f" (default: {f.default})" if f.default else "")
         if f.type is bool:
-            parser.add_argument(f"--{f.name}", type=_yes_or_no, nargs="?", const=True, default=f.default, help=help_text)
+            parser.add_argument(f"--{f.name}", type=_yes_or_no, nargs="?", const=True, default=f.default,
+                                metavar="yes|no", help=help_text)
         else:
-            parser.add_argument(f"--{f.name}", type=f.type, default=f.default, choices=choices, help=help_text)
+            parser.add_argument(f"--{f.name}", type=f.type, default=f.default, choices=f.metadata.get("choices"),
+                                help=help_text)
     cfg = Config(**vars(parser.parse_args(argv)))
     if bool(cfg.code) != bool(cfg.tests):
         parser.error("--code and --tests go together")

@@ -11,7 +11,6 @@ import dataclasses
 import importlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
