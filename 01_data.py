@@ -8,7 +8,7 @@ This stage puts every source into that shape, so stages 2-5 never care where a p
     mini           (default) mini/functions.jsonl: 80 HumanEval-style function problems written for
                    this project, trivial to medium, so the pipeline runs offline on a laptop CPU.
     mini_stdio     mini/stdio.jsonl: 80 stdin/stdout problems in CodeContests' shape, the paper's
-                   format (a small model never reads stdin: use it with a bigger one).
+                   format (the default 135M model ignores stdin, README stage 1: use a bigger one).
     mini_feedback  mini/feedback.jsonl (built by mini/build_feedback.py): problems only the execution
                    feedback can solve; 05's feedback-copy rate reads them.
     code_contests  deepmind/code_contests, from the hub or a local copy (data/<split>-*.parquet).
