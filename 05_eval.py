@@ -8,8 +8,9 @@ between turns and copies from the feedback.
 
 Commands:
 
-    python 05_eval.py                                        # every runs/episodes/*.jsonl, sorted
-    python 05_eval.py runs/episodes/base.jsonl runs/episodes/rlef.jsonl --out runs/report.json
+    python 05_eval.py                # every runs/episodes/*.jsonl, sorted -> runs/report.json
+    python 05_eval.py runs/episodes/base_test.jsonl runs/episodes/rlef_test.jsonl   # 03's and 04's files
+    python 05_eval.py runs/fb/base_real_test.jsonl runs/fb/base_random_test.jsonl --out runs/fb/report.json
 
 Reads: episode JSONL files as 03 writes them (per-turn `passed_all`, `feedback` and `settings` are
 optional). Writes: a table (rows = metrics, one column per file and turn limit), a text chart of
