@@ -106,7 +106,6 @@ Implementation details (choices the paper leaves open):
    flood is discarded, not closed: only the values returned count there.
 """
 
-import argparse
 import ast
 import atexit
 import builtins
@@ -133,7 +132,6 @@ import threading
 import time
 import traceback
 import types
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 
 # ==============================================================================================
@@ -563,7 +561,8 @@ def verify(cfg):
     """Reference solutions must pass every test; incorrect solutions must fail at least one."""
     problems, failed, accepted, total = load_problems(cfg), [], [], 0
     for number, problem in enumerate(problems, 1):
-        print(f"\rverifying {number}/{len(problems)}", end="", file=sys.stderr, flush=True)
+        if sys.stderr.isatty():  # progress
+            print(f"\rverifying {number}/{len(problems)}", end="", file=sys.stderr, flush=True)
         options, verdict = judge_options(problem), "NO_SOLUTION"
         for solution in problem["solutions"]:
             report = run_tests(solution, all_tests(problem), stop_on_first_failure=True, **options)
@@ -576,7 +575,7 @@ def verify(cfg):
             total += 1
             if run_tests(bad, all_tests(problem), stop_on_first_failure=True, **options).passed:
                 accepted.append(problem["id"])
-    print(file=sys.stderr)
+    print(end="\n" if sys.stderr.isatty() else "", file=sys.stderr)
     result = {"problems": len(problems), "verified": len(problems) - len(failed), "failed": failed,
               "incorrect_rejected": total - len(accepted), "incorrect_total": total, "incorrect_accepted": accepted}
     path = cfg.report or os.path.join(cfg.data, "verify.json")
@@ -616,6 +615,8 @@ def bench(cfg):
     """run_tests vs a fresh `python -I -S` per test with the same rlimits and number of workers.
     The fresh interpreter sets its limits itself (no preexec_fn, so subprocess can use vfork and the
     size of this process doesn't slow the baseline down), then runs solution.py."""
+    from concurrent.futures import ThreadPoolExecutor  # (here: every zygote loads this file too)
+
     code = "a, b = map(int, input().split())\nprint(a + b)\n"
     tests = [{"input": f"{i} {i * 7}\n", "output": f"{i * 8}\n"} for i in range(200)]
     workers, memory = os.cpu_count() or 1, 256 << 20
@@ -649,21 +650,23 @@ def bench(cfg):
     print(f"ratio: run_tests is {fresh_time / zygote_time:.1f}x faster than a fresh interpreter per test")
 
 
-def _yes_or_no(text):
+def yes_or_no(text):  # for bool flags
     if text.lower() in ("1", "true", "yes", "y"):
         return True
     if text.lower() in ("0", "false", "no", "n"):
         return False
-    raise argparse.ArgumentTypeError(f"expected yes or no, not {text!r}")
+    raise ValueError(f"expected yes or no, not {text!r}")
 
 
 def parse_args(argv=None) -> Config:
     """One flag per Config field, its help from the field; a bool flag alone means yes."""
+    import argparse  # (here: every zygote loads this file too, and only the command line needs it)
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for f in fields(Config):
         help_text = f.metadata["help"] + (f" (default: {f.default})" if f.default else "")
         if f.type is bool:
-            parser.add_argument(f"--{f.name}", type=_yes_or_no, nargs="?", const=True, default=f.default,
+            parser.add_argument(f"--{f.name}", type=yes_or_no, nargs="?", const=True, default=f.default,
                                 metavar="yes|no", help=help_text)
         else:
             parser.add_argument(f"--{f.name}", type=f.type, default=f.default, choices=f.metadata.get("choices"),

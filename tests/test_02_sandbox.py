@@ -102,7 +102,7 @@ def test_exception_keeps_traceback_like_python():
     assert result.message.startswith("Traceback (most recent call last):")
     assert 'File "solution.py", line 2, in <module>' in result.message and "print(x[3])" in result.message
     assert result.message.endswith("IndexError: list index out of range")
-    assert "<string>" not in result.message  # the harness's own frames are not shown
+    assert "<string>" not in result.message and "02_sandbox" not in result.message  # nor the harness's frames
 
 
 def test_syntax_error_is_found_before_any_test_runs(tmp_path):
