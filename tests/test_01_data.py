@@ -370,3 +370,9 @@ def test_cli_needs_no_transformers(tmp_path):
     assert done.returncode == 0, done.stderr
     rows = (tmp_path / "out" / "mini" / "test.jsonl").read_text().splitlines()
     assert len(rows) == 24 and json.loads(rows[0])["style"] == "function"
+
+
+def test_flags():
+    cfg = data.parse_args(["--source", "code_contests", "--path", "/x", "--splits", "train", "--out", "o"])
+    assert cfg == data.Config(source="code_contests", path="/x", splits="train", out="o")
+    assert data.parse_args([]) == data.Config()

@@ -445,3 +445,19 @@ def test_report_counts_final_programs_that_could_fake_a_pass(tmp_path):
            episode("p2", 0, [(OK_, True, "class A:\n    def __eq__(s, o):\n        return True\n")])]
     report = ev.build_report([write(tmp_path / "h.jsonl", eps)], rounds=5, log=lambda m: None)
     assert report["columns"][0]["finals_faking_a_pass"] == 2
+
+
+def test_repeated_episode_keeps_its_first_copy(tmp_path):
+    eps = [episode("p", 0, [(OK_, True, "a")]), episode("p", 0, [(WA, False, "b")]),  # sample 0 twice
+           episode("p", 1, [(WA, False, "c")])]
+    notes = []
+    report = ev.build_report([write(tmp_path / "d.jsonl", eps)], rounds=5, log=notes.append)
+    assert report["files"][0]["duplicates"] == 1 and report["columns"][0]["rollouts"] == 2
+    assert report["columns"][0]["metrics"]["pass@1"]["value"] == 0.5  # the first copy (solved) was kept
+    assert notes == ["d: 1 repeated episode(s) skipped"]
+
+
+def test_flags():
+    cfg = ev.parse_args(["a.jsonl", "b.jsonl", "--intersect", "False", "--rounds", "7"])
+    assert cfg == ev.Config(episodes=["a.jsonl", "b.jsonl"], intersect=False, rounds=7, out="runs/report.json")
+    assert ev.parse_args([]) == ev.Config()
