@@ -236,58 +236,138 @@ def format_feedback(report, tests, *, style="stdio", max_field_chars=1000, max_t
 SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
                "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
 STDERR_CAP = 64 << 10  # bytes of stderr kept: the first and the last 32 KiB
-# the zygote's first lines (see the APPENDIX): load this file by path, not from the working directory
-_BOOT = ("import sys\n"
-         "if sys.path[:1] == ['']:\n"
-         "    del sys.path[0]\n"
-         "import importlib.util\n"
-         "spec = importlib.util.spec_from_file_location('rlef_sandbox_helper', sys.argv[1])\n"
-         "helper = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
-         "spec.loader.exec_module(helper)\n"
-         "helper._helper_main(sys.argv[2:])\n")
 
 
-def _helper_command(*args):
-    return [sys.executable, "-s", "-c", _BOOT, os.path.abspath(__file__), *args]
+def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0,
+              memory_limit_bytes=1 << 30, stop_on_first_failure=False, workers=None,
+              drop_privileges=None) -> Report:
+    """Run `code` on each test ({"input", "output"}) and judge it.
+
+    style "stdio": input on stdin, stdout compared with outputs_match. style "function": each input
+    is a Python snippet run after the program with `candidate` = the program's `entry_point`.
+    workers: zygotes running tests in parallel (default: one per CPU, at most one per test).
+    drop_privileges: run the program as a uid of its own in private namespaces (default: when
+    root). With stop_on_first_failure the results stop at the first test that did not pass."""
+    if style not in ("stdio", "function") or (style == "function" and not entry_point):
+        raise ValueError("style must be 'stdio', or 'function' with an entry_point")
+    tests = list(tests)
+    if not tests:
+        return Report(passed=False)
+    options = dict(code=code, style=style, entry_point=entry_point, time_limit_s=time_limit_s,
+                   memory_limit_bytes=memory_limit_bytes,
+                   drop_privileges=os.geteuid() == 0 if drop_privileges is None else drop_privileges)
+    pool = _Workers(tests, options, stop_on_first_failure)
+    pool.run(max(1, min(workers or os.cpu_count() or 1, len(tests))))
+    if pool.syntax_error is not None:
+        message = pool.syntax_error.rstrip("\n")
+        count = 1 if stop_on_first_failure else len(tests)
+        return Report(passed=False, results=[TestResult(SYNTAX_ERROR, message=message) for _ in range(count)],
+                      syntax_error=pool.syntax_error)
+    done = []
+    for result in pool.results:  # in order; with stop_on_first_failure, up to the first failure
+        if result is None:
+            break
+        done.append(result)
+        if stop_on_first_failure and result.verdict != PASSED:
+            break
+    return Report(passed=len(done) == len(tests) and all(r.verdict == PASSED for r in done), results=done)
 
 
-def _bytes(text: str) -> bytes:
-    """UTF-8, surrogate escapes back to the bytes they stand for; other lone surrogates as such."""
-    try:
-        return text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass")
+class _Workers:
+    """Threads, each with a zygote, taking the next test until none is left (or, with
+    stop_on_first_failure, until a test fails)."""
+
+    def __init__(self, tests, options, stop_on_first_failure):
+        self.tests, self.options, self.stop_on_first_failure = tests, options, stop_on_first_failure
+        self.results, self.zygotes, self.next = [None] * len(tests), [], 0
+        self.syntax_error, self.error = None, None
+        self.lock, self.stop = threading.Lock(), threading.Event()
+
+    def new_zygote(self):
+        zygote = _Zygote(**self.options)
+        with self.lock:
+            self.zygotes.append(zygote)
+        return zygote
+
+    def work(self):
+        style = self.options["style"]
+        try:
+            zygote = self.new_zygote()
+            if zygote.syntax_error is not None:
+                self.syntax_error = zygote.syntax_error
+                return self.stop.set()
+            while not self.stop.is_set():
+                with self.lock:
+                    i, self.next = self.next, self.next + 1
+                if i >= len(self.tests):
+                    return
+                test = self.tests[i]
+                cap = max(1 << 20, 2 * len(_bytes(test.get("output", ""))) + 1024)
+                result, out, err = zygote.run(test["input"], cap, close_on_flood=style == "stdio")
+                self.results[i] = _judge(result, out, err, test, style, self.options["time_limit_s"],
+                                         self.options["memory_limit_bytes"])
+                if self.stop_on_first_failure and self.results[i].verdict != PASSED:
+                    self.stop.set()
+                if result is None and not self.stop.is_set():  # the zygote died: start another one
+                    zygote.close()
+                    zygote = self.new_zygote()
+        except BaseException as exc:
+            self.error = exc
+            self.stop.set()
+
+    def run(self, count):
+        threads = []
+        try:
+            for _ in range(count):
+                threads.append(threading.Thread(target=self.work, daemon=True))
+                threads[-1].start()
+            for thread in threads:
+                thread.join()
+        finally:  # also on KeyboardInterrupt: hang up (the zygotes kill their tests), then reap them
+            self.stop.set()
+            for zygote in list(self.zygotes):
+                zygote.hang_up()
+            for thread in threads:
+                thread.join()
+            for zygote in self.zygotes:
+                zygote.close()
+        if self.error is not None:
+            raise self.error
 
 
-def _memfd(data: bytes) -> int:
-    """An in-memory file holding `data` (stdin for a test; the code for a zygote)."""
-    fd = os.memfd_create("rlef", os.MFD_CLOEXEC)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
-
-
-class _Capture:
-    """Bytes read from a pipe, capped: the first `head` bytes and, optionally, the last `tail`."""
-
-    def __init__(self, head: int, tail: int = 0):
-        self.head, self.tail, self.head_cap, self.tail_cap, self.dropped = bytearray(), bytearray(), head, tail, 0
-
-    def add(self, chunk: bytes) -> bool:  # True once something had to be dropped
-        room = self.head_cap - len(self.head)
-        self.head += chunk[:room]
-        rest = chunk[max(room, 0):]
-        if rest:
-            self.tail += rest
-            self.dropped += max(0, len(self.tail) - self.tail_cap)
-            del self.tail[:max(0, len(self.tail) - self.tail_cap)]
-        return self.dropped > 0
-
-    def text(self) -> str:
-        marker = f"\n...(truncated {self.dropped} bytes)...\n" if self.dropped else ""
-        return bytes(self.head).decode(errors="replace") + marker + bytes(self.tail).decode(errors="replace")
+def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> TestResult:
+    """Turn the zygote's account of one test into a verdict (implementation detail 2)."""
+    stdout, stderr = out.text(), err.text()
+    done = dict(stdout=stdout, stderr=stderr, truncated=bool(out.dropped or err.dropped),
+                seconds=result["wall_s"] if result else 0.0)
+    if result is None:
+        return TestResult(EXCEPTION, message="The sandbox process died during this test "
+                          "(the program may have killed it); the test could not be judged.", **done)
+    rc, cpu, outcome = result["returncode"], result["cpu_s"], result.get("outcome") or {}
+    if result["timed_out"] or cpu > time_limit_s or rc == -signal.SIGXCPU:
+        why = "wall-clock" if result["timed_out"] else "CPU"
+        return TestResult(TIMEOUT, message=f"Execution took too long ({why} limit, "
+                          f"{cpu:.2f} s CPU, {result['wall_s']:.2f} s wall).", **done)
+    if outcome.get("verdict") in (PASSED, WRONG_ANSWER, EXCEPTION, OUT_OF_MEMORY):  # the tester's
+        return TestResult(outcome["verdict"], message=outcome.get("message", "").rstrip("\n"), **done)
+    if rc is None:  # function style: the program still ran, but the tester failed
+        return TestResult(EXCEPTION, message="The test could not be completed.", **done)
+    last_line = (stderr.strip().splitlines() or [""])[-1]
+    if rc != 0 and (last_line.startswith("MemoryError") or
+                    (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * memory_limit_bytes)):
+        return TestResult(OUT_OF_MEMORY, message="Out of memory.", **done)
+    if style == "stdio" and out.dropped:
+        return TestResult(WRONG_ANSWER, message=f"Output exceeded {out.head_cap} bytes.", **done)
+    if rc != 0:
+        start = stderr.find("Traceback (most recent call last):")
+        message = stderr[start:] if start >= 0 else stderr.strip()
+        if not message:
+            message = (f"Process was killed by signal {signal.Signals(-rc).name}." if rc < 0
+                       else f"Process exited with status {rc}.")
+        return TestResult(EXCEPTION, message=message.rstrip("\n"), **done)
+    if style == "function":  # it exited (status 0) before the test was over: only returned values count
+        return TestResult(EXCEPTION, message="The program exited before the test finished.", **done)
+    return TestResult(PASSED if outputs_match(test["output"], stdout) else WRONG_ANSWER, **done)
 
 
 _warned = []  # the warning about missing namespaces is printed once per process
@@ -390,143 +470,65 @@ class _Zygote:
                                stdin=subprocess.DEVNULL, timeout=60)
 
 
-def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> TestResult:
-    """Turn the zygote's account of one test into a verdict (implementation detail 2)."""
-    stdout, stderr = out.text(), err.text()
-    done = dict(stdout=stdout, stderr=stderr, truncated=bool(out.dropped or err.dropped),
-                seconds=result["wall_s"] if result else 0.0)
-    if result is None:
-        return TestResult(EXCEPTION, message="The sandbox process died during this test "
-                          "(the program may have killed it); the test could not be judged.", **done)
-    rc, cpu, outcome = result["returncode"], result["cpu_s"], result.get("outcome") or {}
-    if result["timed_out"] or cpu > time_limit_s or rc == -signal.SIGXCPU:
-        why = "wall-clock" if result["timed_out"] else "CPU"
-        return TestResult(TIMEOUT, message=f"Execution took too long ({why} limit, "
-                          f"{cpu:.2f} s CPU, {result['wall_s']:.2f} s wall).", **done)
-    if outcome.get("verdict") in (PASSED, WRONG_ANSWER, EXCEPTION, OUT_OF_MEMORY):  # the tester's
-        return TestResult(outcome["verdict"], message=outcome.get("message", "").rstrip("\n"), **done)
-    if rc is None:  # function style: the program still ran, but the tester failed
-        return TestResult(EXCEPTION, message="The test could not be completed.", **done)
-    last_line = (stderr.strip().splitlines() or [""])[-1]
-    if rc != 0 and (last_line.startswith("MemoryError") or
-                    (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * memory_limit_bytes)):
-        return TestResult(OUT_OF_MEMORY, message="Out of memory.", **done)
-    if style == "stdio" and out.dropped:
-        return TestResult(WRONG_ANSWER, message=f"Output exceeded {out.head_cap} bytes.", **done)
-    if rc != 0:
-        start = stderr.find("Traceback (most recent call last):")
-        message = stderr[start:] if start >= 0 else stderr.strip()
-        if not message:
-            message = (f"Process was killed by signal {signal.Signals(-rc).name}." if rc < 0
-                       else f"Process exited with status {rc}.")
-        return TestResult(EXCEPTION, message=message.rstrip("\n"), **done)
-    if style == "function":  # it exited (status 0) before the test was over: only returned values count
-        return TestResult(EXCEPTION, message="The program exited before the test finished.", **done)
-    return TestResult(PASSED if outputs_match(test["output"], stdout) else WRONG_ANSWER, **done)
+class _Capture:
+    """Bytes read from a pipe, capped: the first `head` bytes and, optionally, the last `tail`."""
+
+    def __init__(self, head: int, tail: int = 0):
+        self.head, self.tail, self.head_cap, self.tail_cap, self.dropped = bytearray(), bytearray(), head, tail, 0
+
+    def add(self, chunk: bytes) -> bool:  # True once something had to be dropped
+        room = self.head_cap - len(self.head)
+        self.head += chunk[:room]
+        rest = chunk[max(room, 0):]
+        if rest:
+            self.tail += rest
+            self.dropped += max(0, len(self.tail) - self.tail_cap)
+            del self.tail[:max(0, len(self.tail) - self.tail_cap)]
+        return self.dropped > 0
+
+    def text(self) -> str:
+        marker = f"\n...(truncated {self.dropped} bytes)...\n" if self.dropped else ""
+        return bytes(self.head).decode(errors="replace") + marker + bytes(self.tail).decode(errors="replace")
 
 
-class _Workers:
-    """Threads, each with a zygote, taking the next test until none is left (or, with
-    stop_on_first_failure, until a test fails)."""
-
-    def __init__(self, tests, options, stop_on_first_failure):
-        self.tests, self.options, self.stop_on_first_failure = tests, options, stop_on_first_failure
-        self.results, self.zygotes, self.next = [None] * len(tests), [], 0
-        self.syntax_error, self.error = None, None
-        self.lock, self.stop = threading.Lock(), threading.Event()
-
-    def new_zygote(self):
-        zygote = _Zygote(**self.options)
-        with self.lock:
-            self.zygotes.append(zygote)
-        return zygote
-
-    def work(self):
-        style = self.options["style"]
-        try:
-            zygote = self.new_zygote()
-            if zygote.syntax_error is not None:
-                self.syntax_error = zygote.syntax_error
-                return self.stop.set()
-            while not self.stop.is_set():
-                with self.lock:
-                    i, self.next = self.next, self.next + 1
-                if i >= len(self.tests):
-                    return
-                test = self.tests[i]
-                cap = max(1 << 20, 2 * len(_bytes(test.get("output", ""))) + 1024)
-                result, out, err = zygote.run(test["input"], cap, close_on_flood=style == "stdio")
-                self.results[i] = _judge(result, out, err, test, style, self.options["time_limit_s"],
-                                         self.options["memory_limit_bytes"])
-                if self.stop_on_first_failure and self.results[i].verdict != PASSED:
-                    self.stop.set()
-                if result is None and not self.stop.is_set():  # the zygote died: start another one
-                    zygote.close()
-                    zygote = self.new_zygote()
-        except BaseException as exc:
-            self.error = exc
-            self.stop.set()
-
-    def run(self, count):
-        threads = []
-        try:
-            for _ in range(count):
-                threads.append(threading.Thread(target=self.work, daemon=True))
-                threads[-1].start()
-            for thread in threads:
-                thread.join()
-        finally:  # also on KeyboardInterrupt: hang up (the zygotes kill their tests), then reap them
-            self.stop.set()
-            for zygote in list(self.zygotes):
-                zygote.hang_up()
-            for thread in threads:
-                thread.join()
-            for zygote in self.zygotes:
-                zygote.close()
-        if self.error is not None:
-            raise self.error
+def _bytes(text: str) -> bytes:
+    """UTF-8, surrogate escapes back to the bytes they stand for; other lone surrogates as such."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
-def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0,
-              memory_limit_bytes=1 << 30, stop_on_first_failure=False, workers=None,
-              drop_privileges=None) -> Report:
-    """Run `code` on each test ({"input", "output"}) and judge it.
+def _memfd(data: bytes) -> int:
+    """An in-memory file holding `data` (stdin for a test; the code for a zygote)."""
+    fd = os.memfd_create("rlef", os.MFD_CLOEXEC)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
-    style "stdio": input on stdin, stdout compared with outputs_match. style "function": each input
-    is a Python snippet run after the program with `candidate` = the program's `entry_point`.
-    workers: zygotes running tests in parallel (default: one per CPU, at most one per test).
-    drop_privileges: run the program as a uid of its own in private namespaces (default: when
-    root). With stop_on_first_failure the results stop at the first test that did not pass."""
-    if style not in ("stdio", "function") or (style == "function" and not entry_point):
-        raise ValueError("style must be 'stdio', or 'function' with an entry_point")
-    tests = list(tests)
-    if not tests:
-        return Report(passed=False)
-    options = dict(code=code, style=style, entry_point=entry_point, time_limit_s=time_limit_s,
-                   memory_limit_bytes=memory_limit_bytes,
-                   drop_privileges=os.geteuid() == 0 if drop_privileges is None else drop_privileges)
-    pool = _Workers(tests, options, stop_on_first_failure)
-    pool.run(max(1, min(workers or os.cpu_count() or 1, len(tests))))
-    if pool.syntax_error is not None:
-        message = pool.syntax_error.rstrip("\n")
-        count = 1 if stop_on_first_failure else len(tests)
-        return Report(passed=False, results=[TestResult(SYNTAX_ERROR, message=message) for _ in range(count)],
-                      syntax_error=pool.syntax_error)
-    done = []
-    for result in pool.results:  # in order; with stop_on_first_failure, up to the first failure
-        if result is None:
-            break
-        done.append(result)
-        if stop_on_first_failure and result.verdict != PASSED:
-            break
-    return Report(passed=len(done) == len(tests) and all(r.verdict == PASSED for r in done), results=done)
+
+# the zygote's first lines (see the APPENDIX): load this file by path, not from the working directory
+_BOOT = ("import sys\n"
+         "if sys.path[:1] == ['']:\n"
+         "    del sys.path[0]\n"
+         "import importlib.util\n"
+         "spec = importlib.util.spec_from_file_location('rlef_sandbox_helper', sys.argv[1])\n"
+         "helper = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
+         "spec.loader.exec_module(helper)\n"
+         "helper._helper_main(sys.argv[2:])\n")
+
+
+def _helper_command(*args):
+    return [sys.executable, "-s", "-c", _BOOT, os.path.abspath(__file__), *args]
 
 
 # ==============================================================================================
 # The stage's commands: verify a data set, judge one program, or measure the speed-up
 @dataclass
 class Config:
-    data: str = field(default="runs/data/mini", metadata={"help": "folder of <split>.jsonl problem files (01_data.py writes them)"})
+    data: str = field(default="runs/data/mini", metadata={"help": "folder of <split>.jsonl problems (01_data.py writes them)"})
     split: str = field(default="all", metadata={"help": "split to verify", "choices": ["all", "train", "valid", "test"]})
     report: str = field(default="", metadata={"help": "verification report to write (default: <data>/verify.json)"})
     code: str = field(default="", metadata={"help": "judge this program (a .py file) instead of verifying a data set"})
@@ -1096,11 +1098,14 @@ class _Helper:
     """The zygote: set up once (compile, uid, namespaces), then fork a test process per test."""
 
     def __init__(self, sock):
-        self.sock = sock
+        self.sock = sock  # to the caller
+        self.setup = {}  # style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges
+        self.code = None  # the program, compiled once
         self.uid = None  # the programs' uid, in privileged mode
         self.pid_namespace = False  # we are pid 1 of a pid namespace of our own
         self.path_fds = []  # import directories held open (_import_through_fds)
         self.memfd_filter = _memfd_filter()
+        self.vm_overhead = self.cpu_limit = self.wall_limit = self.nproc = 0  # limits (detail 1), set in serve
 
     def send(self, obj):
         self.sock.send(json.dumps(obj).encode())
@@ -1112,6 +1117,7 @@ class _Helper:
         return json.loads(data), fds
 
     def serve(self):
+        """Answer the setup message, then run one test per message until the caller hangs up."""
         self.setup, fds = self.receive()
         if self.setup["style"] == "function":
             __import__("typing")  # HumanEval code starts with `from typing import ...`: load it once
@@ -1132,6 +1138,7 @@ class _Helper:
             self.run_one(self.receive()[1])
 
     def prepare(self, code_fd):
+        """Compile the code; in privileged mode claim a uid and isolate -> the reply to the setup."""
         source = _read_fd(code_fd)
         try:
             self.code = compile(source, "solution.py", "exec", dont_inherit=True)
