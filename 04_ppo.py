@@ -81,8 +81,15 @@ Implementation details (choices the paper leaves open):
    4.2%, responses without code 4 -> 22 of 48 — hence 5e-6. With the defaults (3 iterations) the
    test 1@3 went 6.2% -> 12.5% (seed 0), 6.2% -> 8.3% (seed 1), and 6.2% -> 4.2% (seed 0 with
    --micro_batch 2): a few solved episodes either way, run-to-run noise more than learning.
-   --micro_batch 1: one update on the same 16 episodes took 72.8 s / 4.62 GB vs 81.1 s / 6.03 GB
-   with 2 (less padding; activations of one episode at a time).
+11. Minibatches are made of whole problems (every sample of a problem in the same minibatch) when
+   there are at least as many problems as minibatches, else of single episodes. A micro-batch whose
+   rows begin with the same tokens (a problem's samples: --micro_batch = --samples) reads that
+   prompt once and continues every row from its keys and values: the same log-probs and gradients
+   as reading each row whole (tests/test_04_ppo.py), with the prompt computed once instead of
+   once per sample (README, "Does it learn?", for the time it saves).
+12. --baseline group (an ablation, not the paper's method): the advantage subtracts the mean return
+   of the other samples of the same problem instead of V(c_t) (leave-one-out, as in RLOO); the value
+   function is still trained and its explained variance reported.
 """
 
 import argparse
@@ -123,7 +130,7 @@ class Config:
     samples: int = field(default=2, metadata={"help": "episodes per problem within an iteration (rollouts/samples problems)"})
     fixed_problems: int = field(default=0, metadata={"help": "learning check: train on the first N train problems, all of them every iteration, and evaluate on them instead of valid (0: off)"})
     minibatches: int = field(default=4, metadata={"help": "optimizer steps per iteration (paper: 4 of 256)"})
-    micro_batch: int = field(default=1, metadata={"help": "episodes per forward/backward (gradient accumulation); 1 measured faster and smaller than 2 on a CPU (README)"})
+    micro_batch: int = field(default=1, metadata={"help": "episodes per forward/backward (gradient accumulation); set it to --samples to read a problem's prompt once"})
     turns: int = field(default=3, metadata={"help": "turn limit (paper: 3)"})
     shots: int = field(default=0, metadata={"help": "worked demonstrations in the prompt (03 --shots); 0 = the paper's prompt"})
     prefill: str = field(default="fence", metadata={"help": "function problems: fence | starter (03 --prefill)", "choices": ["fence", "starter"]})
@@ -131,6 +138,7 @@ class Config:
     temperature: float = field(default=0.7, metadata={"help": "training sampling temperature, no top-p/top-k (paper: 1.0; the 135M model solved 0 of 16 train episodes at 1.0)"})
     lr: float = field(default=5e-6, metadata={"help": "policy learning rate (paper 8B: 2e-7)"})
     value: str = field(default="separate", metadata={"help": "separate: a copy of the LLM with a scalar head (the paper) | head: a linear head on π's last hidden state, detached (no second LLM: 5 instead of 9 forward-equivalents per token)", "choices": ["separate", "head"]})
+    baseline: str = field(default="value", metadata={"help": "what advantages subtract: value (V(c_t), the paper) | group (the mean return of the problem's other samples)", "choices": ["value", "group"]})
     value_lr: float = field(default=2e-5, metadata={"help": "learning rate of the separate value model (its head starts random)"})
     head_lr: float = field(default=1e-3, metadata={"help": "learning rate of --value head (a linear probe needs a far larger one)"})
     weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay (paper: 0.1)"})
@@ -369,14 +377,43 @@ def build_batch(episodes, pad_id, device):
     rows = torch.arange(B).unsqueeze(1).expand(B, L - 1)[act]
     batch.update(act=act, tok_turn=rows * T + batch["turn_of"][:, 1:][act], T=T)
     batch["sampler_logp"] = torch.tensor([lp for ep in episodes for turn in ep["turns"] for lp in turn["logprobs"]])
+    batch["prefix"] = common_prefix(seqs) if B > 1 else 0
     return {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in batch.items()}
+
+
+def common_prefix(seqs):
+    """How many leading tokens every row shares (the samples of one problem share their prompt),
+    leaving each row at least one token of its own."""
+    n = min(map(len, seqs)) - 1
+    for i in range(n):
+        if any(s[i] != seqs[0][i] for s in seqs):
+            return i
+    return max(0, n)
+
+
+def last_hidden(model, batch):
+    """The trunk's last hidden states [B, L, H]. Rows that share a prefix (implementation detail 11)
+    read it once: its keys and values are expanded to every row and the rows continue from there,
+    which gives the same states (and gradients) as reading every row whole, at a fraction of the cost."""
+    from transformers import DynamicCache
+
+    trunk, ids, attn, P = model.get_decoder(), batch["ids"], batch["attn"], batch.get("prefix", 0)
+    if not P:
+        return trunk(input_ids=ids, attention_mask=attn).last_hidden_state
+    B, L = ids.shape
+    head = trunk(input_ids=ids[:1, :P], use_cache=True)
+    shared = [(layer.keys.expand(B, -1, -1, -1), layer.values.expand(B, -1, -1, -1)) for layer in head.past_key_values.layers]
+    cache = DynamicCache(ddp_cache_data=shared, config=model.config)
+    rest = trunk(input_ids=ids[:, P:], attention_mask=attn, past_key_values=cache, use_cache=True,
+                 position_ids=torch.arange(P, L, device=ids.device).expand(B, -1)).last_hidden_state
+    return torch.cat([head.last_hidden_state.expand(B, -1, -1), rest], dim=1)
 
 
 def token_logprobs(model, batch, temperature, return_hidden=False):
     """log π(token) for every response token (flat vector); with return_hidden also the last hidden
     states (for --value head). The LM head runs only on the positions that predict a response
     token, which saves most of the vocabulary projection."""
-    hidden = model.get_decoder()(input_ids=batch["ids"], attention_mask=batch["attn"]).last_hidden_state
+    hidden = last_hidden(model, batch)
     h = hidden[:, :-1][batch["act"]]
     logits = model.get_output_embeddings()(h).float() / temperature
     targets = batch["ids"][:, 1:][batch["act"]]
@@ -434,17 +471,41 @@ def score_batches(micro, policy, ref, value, cfg, autocast):
         mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]
 
 
+def group_baseline(plan, groups):
+    """--baseline group: A_t = G_t − b with b the mean episode return G_1 of the other samples of the
+    same problem (same first prompt; leave-one-out, so b does not depend on the episode itself; 0 for
+    a problem sampled once). Replaces V(c_t) in the advantages; V is still trained and reported."""
+    G1 = {j: float(mb["G"][row, 0]) for mbs in plan for mb in mbs if not mb.get("dummy")
+          for row, j in enumerate(mb["episode_index"])}
+    b = {}
+    for members in groups:
+        total = sum(G1[j] for j in members)
+        for j in members:
+            b[j] = (total - G1[j]) / (len(members) - 1) if len(members) > 1 else 0.0
+    for mbs in plan:
+        for mb in mbs:
+            base = torch.tensor([b[j] for j in mb["episode_index"]], device=mb["G"].device).unsqueeze(1)
+            mb["A_raw"] = (mb["G"] - base) * mb["turn_mask"]
+
+
 def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg, pad_id, autocast):
     """Score, compute advantages, and take `cfg.minibatches` optimizer steps. Returns metrics."""
     device = policy.device
-    order = list(range(len(episodes)))
-    random.shuffle(order)
     # under torchrun every rank takes the same number of steps: n_mb from the smallest share
     n_mb = int(all_reduce(torch.tensor(min(cfg.minibatches, len(episodes)), device=device), dist.ReduceOp.MIN))
     if n_mb == 0:
         raise RuntimeError("no episodes to train on (on at least one rank)")
-    minibatches = [order[i::n_mb] for i in range(n_mb)]
-    plan = [[build_batch([episodes[j] for j in idx[k:k + cfg.micro_batch]], pad_id, device)
+    # minibatches of whole problems: the episodes that start with the same prompt (a problem's
+    # samples) stay together, so a micro-batch reads that prompt once (implementation detail 11);
+    # single episodes when there are fewer problems than minibatches
+    groups = {}
+    for i, ep in enumerate(episodes):
+        groups.setdefault(tuple(ep["turns"][0]["prompt_ids"]), []).append(i)
+    order = list(groups.values()) if len(groups) >= n_mb else [[i] for i in range(len(episodes))]
+    random.shuffle(order)
+    minibatches = [[i for group in order[k::n_mb] for i in group] for k in range(n_mb)]
+    plan = [[{**build_batch([episodes[j] for j in idx[k:k + cfg.micro_batch]], pad_id, device),
+              "episode_index": idx[k:k + cfg.micro_batch]}
              for k in range(0, len(idx), cfg.micro_batch)] for idx in minibatches]
     if is_sharded(policy):  # FSDP gathers weights in every forward: all ranks run as many micro-batches
         counts = all_reduce(torch.tensor([len(mbs) for mbs in plan], device=device), dist.ReduceOp.MAX)
@@ -453,6 +514,8 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     micro = [mb for mbs in plan for mb in mbs]
     real = [mb for mb in micro if not mb.get("dummy")]
     score_batches(micro, policy, ref, value, cfg, autocast)
+    if cfg.baseline == "group":
+        group_baseline(plan, groups.values())
     # sampler/learner drift: the same tokens scored by the sampler (03) and by the learner, before any step
     drift, n_drift = all_reduce(torch.tensor([sum(float((mb["old_logp"] - mb["sampler_logp"]).abs().sum()) for mb in real),
                                               sum(len(mb["old_logp"]) for mb in real)], dtype=torch.float64, device=device)).tolist()

@@ -424,3 +424,64 @@ def test_reward_hacking_watch_counts_exits_and_eq_like_05():
     assert [ppo.fakes_a_pass(c) for c in honest] == [False] * len(honest)
     for code in hacks + honest:  # 04 keeps a copy of 05's rule (a stage imports only earlier stages)
         assert ppo.fakes_a_pass(code) == ev.fakes_a_pass(code), code
+
+
+def test_shared_prompt_is_read_once_with_the_same_logprobs_values_and_gradients():
+    """Implementation detail 11: a micro-batch of samples of one problem reads their common prompt
+    once and expands its keys and values; log-probs, the value head's features and the gradients
+    equal reading every row whole."""
+    policy = tiny_policy()
+    gen = torch.Generator().manual_seed(0)
+    eps = sample_episodes(policy, 3, prompt=(1, 3, 4, 5, 6, 7), length=4, gen=gen)
+    eps[1]["turns"][0]["response_ids"] = eps[1]["turns"][0]["response_ids"][:2]  # ragged: right padding
+    eps[1]["turns"][0]["logprobs"] = eps[1]["turns"][0]["logprobs"][:2]
+    eps[2]["turns"].append({"prompt_ids": [8, 9], "response_ids": [10, 11, 12], "logprobs": [-1.0] * 3, "reward": 1.0})
+    shared = ppo.build_batch(eps, 0, torch.device("cpu"))
+    assert shared["prefix"] == 6  # the prompt (responses differ from their first token)
+    whole = {**shared, "prefix": 0}
+    results = []
+    for batch in (shared, whole):
+        policy.zero_grad()
+        logp, hidden = ppo.token_logprobs(policy, batch, 1.0, return_hidden=True)
+        (logp.sum() + hidden.gather(1, batch["value_pos"].unsqueeze(-1).expand(-1, -1, hidden.shape[-1])).sum()).backward()
+        results.append((logp.detach(), {n: p.grad.clone() for n, p in policy.named_parameters()}))
+    (lp1, g1), (lp2, g2) = results
+    assert torch.allclose(lp1, lp2, atol=1e-5)
+    for name in g1:
+        assert torch.allclose(g1[name], g2[name], atol=1e-5, rtol=1e-4), name
+    assert ppo.common_prefix([[1, 2, 3], [1, 2, 3]]) == 2 and ppo.common_prefix([[1, 2], [3, 4]]) == 0
+
+
+def test_minibatches_keep_a_problems_samples_together():
+    policy = tiny_policy()
+    ref, value = copy.deepcopy(policy), ppo.make_value_model(policy, "head")
+    gen = torch.Generator().manual_seed(0)
+    eps = [e for prompt in ((1, 3, 4), (1, 5, 6), (1, 7, 8), (1, 9, 10)) for e in sample_episodes(policy, 2, prompt, gen=gen)]
+    seen, real = [], ppo.build_batch
+
+    def spy(episodes, pad_id, device):
+        seen.append({tuple(e["turns"][0]["prompt_ids"]) for e in episodes})
+        return real(episodes, pad_id, device)
+
+    cfg = make_cfg(minibatches=2, micro_batch=2)
+    try:
+        ppo.build_batch = spy
+        ppo.ppo_update(eps, policy, ref, value, *make_optim(policy, value, cfg), cfg, 0, contextlib.nullcontext)
+    finally:
+        ppo.build_batch = real
+    assert len(seen) == 4 and all(len(s) == 1 for s in seen)  # each micro-batch: one problem's 2 samples
+
+
+def test_group_baseline_is_the_mean_return_of_the_problems_other_samples():
+    # episodes 0, 1, 2: one problem (G_1 = 1, -1, -1); episode 3 alone; rows spread over two micro-batches
+    G = {0: [1.0, 0.0], 1: [-1.0, 0.0], 2: [-0.2, -1.0], 3: [1.0, 0.0]}
+    mask = {0: [True, False], 1: [True, False], 2: [True, True], 3: [True, False]}
+
+    def mb(index):
+        return {"G": torch.tensor([G[j] for j in index]), "turn_mask": torch.tensor([mask[j] for j in index]),
+                "episode_index": index}
+
+    plan = [[mb([0, 3])], [mb([2, 1])]]
+    ppo.group_baseline(plan, [[0, 1, 2], [3]])
+    assert torch.allclose(plan[0][0]["A_raw"], torch.tensor([[1 - (-1 - 0.2) / 2, 0], [1.0, 0]]))
+    assert torch.allclose(plan[1][0]["A_raw"], torch.tensor([[-0.2 - 0.0, -1.0 - 0.0], [-1 - (1 - 0.2) / 2, 0]]))
