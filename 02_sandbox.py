@@ -1,32 +1,28 @@
 """Stage 2: run model-written Python on tests, judge it, and write the paper's execution feedback.
 
 RLEF (Gehring et al., ICML 2025) rewards a program by running it on tests (§2.2) and shows the model
-what failed as text (§4.2, Appendix C). This file does that, and only that, with the standard
-library alone, so it can be copied into another project (Linux >= 5.3, Python >= 3.10):
+what failed as text (§4.2, Appendix C). This file does that with the standard library alone, so it
+can be copied into another project (Linux >= 5.3, Python >= 3.10):
 - `run_tests(code, tests, ...)` runs a program on each test with limits and returns a `Report`, one
   verdict per test: PASSED, WRONG_ANSWER, EXCEPTION, TIMEOUT, OUT_OF_MEMORY or SYNTAX_ERROR;
 - `outputs_match(expected, actual)` is CodeContests' output comparison (`OutputsMatch`);
 - `format_feedback(report, tests)` writes the paper's feedback message for the failing tests.
+Each worker of run_tests starts a helper interpreter, the "zygote" (the APPENDIX), which compiles the
+code once and forks a child per test, cheaper than a fresh interpreter per test. The child gets the
+input on stdin, pipes for stdout and stderr, an empty working directory, rlimits, a scrubbed
+environment and, as root, a uid of its own. In function style (HumanEval) the code only answers calls
+from a second, trusted process that runs the test (detail 4).
 
 Commands:
     python 02_sandbox.py [--data runs/data/mini] [--split all] [--report FILE.json]  # verify a data set
     python 02_sandbox.py --code PROGRAM.py --tests TESTS.json [--json]               # judge one program
     python 02_sandbox.py --bench        # 200 small tests: run_tests vs a fresh interpreter per test
-Verifying reads <data>/<split>.jsonl (01_data.py writes them), runs every problem's reference and
-incorrect solutions on all its tests (public, private, generated) and writes <data>/verify.json:
-{"problems", "verified", "failed": [{"id", "verdict"}], "incorrect_rejected", "incorrect_total",
-"incorrect_accepted": [ids]}. It exits non-zero if a problem has no passing reference solution or an
-incorrect solution of the embedded mini set passes every test. Judging one program prints a verdict
-per test (--json: the Report) and exits non-zero unless every test passed.
-
-How a program runs. `run_tests` starts a helper interpreter per worker, the "zygote" (this file in
-helper mode, see the APPENDIX), and hands it the code. The zygote compiles it once (a compile error
-is SYNTAX_ERROR for every test, before any test runs) and forks one child per test, cheaper than a
-fresh interpreter per test (`--bench` prints the ratio). The child gets the input on stdin, pipes
-for stdout and stderr, an empty working directory, rlimits, a scrubbed environment and, as root, a
-uid of its own. In stdio style it runs the code as `__main__`, as `python solution.py` would; the
-caller reads the output with caps and decides the verdict. In function style (HumanEval) the code is
-imported as a module that only answers calls: the test runs in a second, trusted process (detail 4).
+Verifying reads <data>/<split>.jsonl (01_data.py writes them), runs each problem's reference and
+incorrect solutions on all its tests and writes <data>/verify.json: {"problems", "verified", "failed":
+[{"id", "verdict"}], "incorrect_rejected", "incorrect_total", "incorrect_accepted": [ids]}. It exits
+non-zero if a problem has no passing reference solution or an incorrect solution of the mini set
+passes every test. Judging one program prints a verdict per test (--json: the Report) and exits
+non-zero unless every test passed.
 
 Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes:
 - limits: runaway CPU (RLIMIT_CPU), sleepers (wall clock), the memory of a process (RLIMIT_AS),
@@ -66,39 +62,37 @@ NOT covered:
 For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
-1. Limits: CPU soft limit ceil(time limit) s (hard +1 s, SIGXCPU -> TIMEOUT); a test that used more
-   CPU time than the time limit is TIMEOUT too; wall limit 3 x time limit + 1 s (enough for sleepers,
-   and a batch of hung programs stays cheap); RLIMIT_AS = memory limit + the zygote's own address
+1. Limits: CPU ceil(time limit) s (hard +1 s); SIGXCPU, or more CPU time than the time limit, is
+   TIMEOUT; wall clock 3 x time limit + 1 s; RLIMIT_AS = memory limit + the zygote's own address
    space (the interpreter); RLIMIT_FSIZE 64 MiB, no core files, RLIMIT_NPROC 64 (in non-root mode: 64
-   more than the user already runs; root ignores it). No limit is raised above the caller's hard one.
-2. Verdict order: SYNTAX_ERROR; TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death by a signal near the
-   memory limit); stdout over its cap (max(1 MiB, 2 x expected + 1 KiB)) is WRONG_ANSWER; a non-zero
-   exit or a crash is EXCEPTION (its traceback is the message); then outputs_match. A correct output
-   followed by a non-zero exit is EXCEPTION; sys.exit(0) after a correct output is PASSED.
+   more than the user already runs). No limit is raised above the caller's hard one.
+2. Verdict order: SYNTAX_ERROR (found before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError,
+   or death by a signal near the memory limit); stdout over its cap (max(1 MiB, 2 x expected + 1 KiB))
+   is WRONG_ANSWER; a non-zero exit or a crash is EXCEPTION, with its traceback, even after a correct
+   output; then outputs_match.
 3. The program sees Python 3.10's rules: no limit on int <-> str digits (3.11 added one).
-4. Function style: the tester runs the test snippet with `candidate` (the entry point) and every
-   other free name standing for the program's functions: a call travels to the program's process
-   over a socket, and the value comes back as JSON of exact builtin types (None, bool, int, float,
-   str, bytes, complex, list, tuple, dict, set, frozenset); anything else is WRONG_ANSWER. A test
-   passes when the snippet finishes. `assert X == Y` fails with AssertionError("x != y"), unittest's
-   assertEqual message (Appendix C.4); an exception in a call is EXCEPTION with the program's
-   traceback; a program that ends before the test does is EXCEPTION.
+4. Function style: the code is imported as a module (not __main__, as in HumanEval's harness). The
+   tester runs the test snippet with `candidate` (the entry point) and every other free name standing
+   for the program's functions: a call travels to the program's process over a socket, and the value
+   comes back as JSON of exact builtin types (None, bool, int, float, str, bytes, complex, list,
+   tuple, dict, set, frozenset); anything else is WRONG_ANSWER. A test passes when the snippet
+   finishes. `assert X == Y` fails with AssertionError("x != y"), unittest's assertEqual message
+   (Appendix C.4); an exception in a call is EXCEPTION with the program's traceback; a program that
+   ends before the test does is EXCEPTION.
 5. outputs_match follows OutputsMatch, except that integers are compared exactly at any size (theirs
    parse into a 32-bit int, then fall back to double) and identical tokens always match (theirs
    compare "inf" with "inf" as doubles and fail). Floats: |a - b| < 1e-5, strict as theirs. A float
    token is decimal notation with an optional exponent; "nan", "inf" and "0x10" are plain strings.
-6. Feedback: bullets are joined by "\n", a blank line separates the header, the bullets and "Give it
-   another try."; no trailing newline. Inputs and outputs are inserted verbatim, tracebacks without
-   their trailing newline; a field over its limit keeps its head and tail around "...(truncated N
-   characters)...". The HumanEval form lists passing tests too, with the same code-fence footer.
-7. Privileged mode: each zygote takes a uid of its own from 50000-50999 (skipping real accounts'),
-   held by an flock on /run/rlef-sandbox/<uid>. It unshares mount, network, IPC and pid namespaces
-   and forks: the child, pid 1 of the new pid namespace, is the zygote from then on and calls
-   kill(-1, SIGKILL) after each test, which reaches every process in the namespace. The programs'
-   filesystem is a tmpfs mounted over /run/rlef-sandbox, then chroot. Without namespaces the zygote
-   kills its children by pid, as root, until none is left, and imports through /proc/self/fd/N: the
-   new uid may not be allowed into the interpreter's directory (e.g. /root/.pyenv), but a process may
-   follow its own fds.
+6. Feedback: bullets joined by "\n", a blank line between the header, the bullets and "Give it
+   another try."; no trailing newline. Inputs and outputs verbatim, tracebacks without their trailing
+   newline; a field over its limit keeps its head and tail around "...(truncated N characters)...".
+   The HumanEval form lists passing tests too, with the same code-fence footer.
+7. Privileged mode: each zygote takes a uid from 50000-50999 (not a real account's), held by an flock
+   on /run/rlef-sandbox/<uid>. It unshares mount, network, IPC and pid namespaces and forks: the
+   child, pid 1 of the new pid namespace, is the zygote from then on and kills every process in it
+   after each test. The programs' filesystem is a tmpfs mounted over /run/rlef-sandbox, then chroot.
+   Without namespaces the zygote kills its children by pid until none is left, and imports through
+   /proc/self/fd/N (the new uid may not be allowed into the interpreter's directory).
 8. stdin/stdout/stderr are the interpreter's own objects under LC_ALL=C.UTF-8, as for `python
    solution.py`: invalid UTF-8 on stdin reaches the program as surrogate escapes (a test gives bytes
    as a str with surrogate escapes); the caller decodes output with errors="replace".
@@ -109,6 +103,7 @@ Implementation details (choices the paper leaves open):
 import ast
 import atexit
 import builtins
+import contextlib
 import ctypes
 import fcntl
 import gc
@@ -165,31 +160,27 @@ _INT = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
-def _int_digits(token: str) -> str:  # "+007" -> "7", "-0" -> "0": equal ints, equal strings
-    sign, digits = ("-", token[1:]) if token[0] == "-" else ("", token.lstrip("+"))
-    digits = digits.lstrip("0") or "0"
-    return "0" if digits == "0" else sign + digits
-
-
 def outputs_match(expected: str, actual: str) -> bool:
     """CodeContests' OutputsMatch: whitespace tokens, lowercased; same number of tokens; tokenwise:
     equal strings, or two ints equal at any size, or (either a float) |a - b| < 1e-5."""
     want = [t for t in _WHITESPACE.split(expected.lower()) if t]
     got = [t for t in _WHITESPACE.split(actual.lower()) if t]
-    if len(want) != len(got):
-        return False
-    for a, b in zip(want, got):
-        if a == b:
-            continue
-        if _INT.fullmatch(a) and _INT.fullmatch(b):
-            if _int_digits(a) != _int_digits(b):
-                return False
-        elif _FLOAT.fullmatch(a) and _FLOAT.fullmatch(b):
-            if not abs(float(a) - float(b)) < 1e-5:  # inf - inf is nan: not a match
-                return False
-        else:
-            return False
-    return True
+    return len(want) == len(got) and all(map(_tokens_match, want, got))
+
+
+def _tokens_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if _INT.fullmatch(a) and _INT.fullmatch(b):
+        return _int_key(a) == _int_key(b)
+    if _FLOAT.fullmatch(a) and _FLOAT.fullmatch(b):
+        return abs(float(a) - float(b)) < 1e-5  # inf - inf is nan: not a match
+    return False
+
+
+def _int_key(token: str):  # "+007" and "7", "-0" and "0": equal ints, equal keys, at any size
+    digits = token.lstrip("+-").lstrip("0")
+    return token[0] == "-" and digits != "", digits
 
 
 # ==============================================================================================
@@ -209,7 +200,7 @@ def format_feedback(report, tests, *, style="stdio", max_field_chars=1000, max_t
     """The paper's feedback message for `report`, run on `tests` (the public tests).
     stdio (§4.2): one bullet per failing test. function (§4.4, HumanEval+): one bullet per test,
     Success or Failure. Returns "" when no test failed."""
-    if not any(r.verdict != PASSED for r in report.results):
+    if all(r.verdict == PASSED for r in report.results):
         return ""
     bullets = []
     for test, r in zip(tests, report.results):
@@ -256,15 +247,14 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
     options = dict(code=code, style=style, entry_point=entry_point, time_limit_s=time_limit_s,
                    memory_limit_bytes=memory_limit_bytes,
                    drop_privileges=os.geteuid() == 0 if drop_privileges is None else drop_privileges)
-    pool = _Workers(tests, options, stop_on_first_failure)
-    pool.run(max(1, min(workers or os.cpu_count() or 1, len(tests))))
-    if pool.syntax_error is not None:
-        message = pool.syntax_error.rstrip("\n")
-        count = 1 if stop_on_first_failure else len(tests)
-        return Report(passed=False, results=[TestResult(SYNTAX_ERROR, message=message) for _ in range(count)],
-                      syntax_error=pool.syntax_error)
+    count = max(1, min(workers or os.cpu_count() or 1, len(tests)))
+    results, syntax_error = _run_workers(tests, options, stop_on_first_failure, count)
+    if syntax_error is not None:
+        return Report(passed=False, syntax_error=syntax_error,
+                      results=[TestResult(SYNTAX_ERROR, message=syntax_error.rstrip("\n"))
+                               for _ in range(1 if stop_on_first_failure else len(tests))])
     done = []
-    for result in pool.results:  # in order; with stop_on_first_failure, up to the first failure
+    for result in results:  # in order; with stop_on_first_failure, up to the first failure
         if result is None:
             break
         done.append(result)
@@ -273,69 +263,63 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
     return Report(passed=len(done) == len(tests) and all(r.verdict == PASSED for r in done), results=done)
 
 
-class _Workers:
-    """Threads, each with a zygote, taking the next test until none is left (or, with
-    stop_on_first_failure, until a test fails)."""
+def _run_workers(tests, options, stop_on_first_failure, count):
+    """`count` threads, each with a zygote, take the next test until none is left (or, with
+    stop_on_first_failure, until a test failed). -> (a TestResult per test, None where it did not
+    run; the syntax error or None)."""
+    results, zygotes, syntax_errors, errors = [None] * len(tests), [], [], []
+    todo, lock, stop = iter(range(len(tests))), threading.Lock(), threading.Event()
 
-    def __init__(self, tests, options, stop_on_first_failure):
-        self.tests, self.options, self.stop_on_first_failure = tests, options, stop_on_first_failure
-        self.results, self.zygotes, self.next = [None] * len(tests), [], 0
-        self.syntax_error, self.error = None, None
-        self.lock, self.stop = threading.Lock(), threading.Event()
-
-    def new_zygote(self):
-        zygote = _Zygote(**self.options)
-        with self.lock:
-            self.zygotes.append(zygote)
+    def new_zygote():
+        zygote = _Zygote(**options)
+        with lock:
+            zygotes.append(zygote)
         return zygote
 
-    def work(self):
-        style = self.options["style"]
+    def work():
         try:
-            zygote = self.new_zygote()
+            zygote = new_zygote()
             if zygote.syntax_error is not None:
-                self.syntax_error = zygote.syntax_error
-                return self.stop.set()
-            while not self.stop.is_set():
-                with self.lock:
-                    i, self.next = self.next, self.next + 1
-                if i >= len(self.tests):
+                syntax_errors.append(zygote.syntax_error)
+                return stop.set()
+            while not stop.is_set():
+                with lock:
+                    i = next(todo, None)
+                if i is None:
                     return
-                test = self.tests[i]
-                cap = max(1 << 20, 2 * len(_bytes(test.get("output", ""))) + 1024)
-                result, out, err = zygote.run(test["input"], cap, close_on_flood=style == "stdio")
-                self.results[i] = _judge(result, out, err, test, style, self.options["time_limit_s"],
-                                         self.options["memory_limit_bytes"])
-                if self.stop_on_first_failure and self.results[i].verdict != PASSED:
-                    self.stop.set()
-                if result is None and not self.stop.is_set():  # the zygote died: start another one
+                cap = max(1 << 20, 2 * len(_bytes(tests[i].get("output", ""))) + 1024)
+                result, out, err = zygote.run(tests[i]["input"], cap, close_on_flood=options["style"] == "stdio")
+                results[i] = _judge(result, out, err, tests[i], options)
+                if stop_on_first_failure and results[i].verdict != PASSED:
+                    stop.set()
+                if result is None and not stop.is_set():  # the zygote died: start another one
                     zygote.close()
-                    zygote = self.new_zygote()
+                    zygote = new_zygote()
         except BaseException as exc:
-            self.error = exc
-            self.stop.set()
+            errors.append(exc)
+            stop.set()
 
-    def run(self, count):
-        threads = []
-        try:
-            for _ in range(count):
-                threads.append(threading.Thread(target=self.work, daemon=True))
-                threads[-1].start()
-            for thread in threads:
-                thread.join()
-        finally:  # also on KeyboardInterrupt: hang up (the zygotes kill their tests), then reap them
-            self.stop.set()
-            for zygote in list(self.zygotes):
-                zygote.hang_up()
-            for thread in threads:
-                thread.join()
-            for zygote in self.zygotes:
-                zygote.close()
-        if self.error is not None:
-            raise self.error
+    threads = []
+    try:
+        for _ in range(count):
+            threads.append(threading.Thread(target=work, daemon=True))
+            threads[-1].start()
+        for thread in threads:
+            thread.join()
+    finally:  # also on KeyboardInterrupt: hang up (the zygotes kill their tests), then reap them
+        stop.set()
+        for zygote in list(zygotes):
+            zygote.hang_up()
+        for thread in threads:
+            thread.join()
+        for zygote in zygotes:
+            zygote.close()
+    if errors:
+        raise errors[0]
+    return results, (syntax_errors or [None])[0]
 
 
-def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> TestResult:
+def _judge(result, out, err, test, options) -> TestResult:
     """Turn the zygote's account of one test into a verdict (implementation detail 2)."""
     stdout, stderr = out.text(), err.text()
     done = dict(stdout=stdout, stderr=stderr, truncated=bool(out.dropped or err.dropped),
@@ -343,8 +327,8 @@ def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> T
     if result is None:
         return TestResult(EXCEPTION, message="The sandbox process died during this test "
                           "(the program may have killed it); the test could not be judged.", **done)
-    rc, cpu, outcome = result["returncode"], result["cpu_s"], result.get("outcome") or {}
-    if result["timed_out"] or cpu > time_limit_s or rc == -signal.SIGXCPU:
+    rc, cpu, outcome = result["returncode"], result["cpu_s"], result["outcome"] or {}
+    if result["timed_out"] or cpu > options["time_limit_s"] or rc == -signal.SIGXCPU:
         why = "wall-clock" if result["timed_out"] else "CPU"
         return TestResult(TIMEOUT, message=f"Execution took too long ({why} limit, "
                           f"{cpu:.2f} s CPU, {result['wall_s']:.2f} s wall).", **done)
@@ -354,18 +338,18 @@ def _judge(result, out, err, test, style, time_limit_s, memory_limit_bytes) -> T
         return TestResult(EXCEPTION, message="The test could not be completed.", **done)
     last_line = (stderr.strip().splitlines() or [""])[-1]
     if rc != 0 and (last_line.startswith("MemoryError") or
-                    (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * memory_limit_bytes)):
+                    (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * options["memory_limit_bytes"])):
         return TestResult(OUT_OF_MEMORY, message="Out of memory.", **done)
-    if style == "stdio" and out.dropped:
+    if options["style"] == "stdio" and out.dropped:
         return TestResult(WRONG_ANSWER, message=f"Output exceeded {out.head_cap} bytes.", **done)
     if rc != 0:
         start = stderr.find("Traceback (most recent call last):")
         message = stderr[start:] if start >= 0 else stderr.strip()
         if not message:
-            message = (f"Process was killed by signal {signal.Signals(-rc).name}." if rc < 0
-                       else f"Process exited with status {rc}.")
+            name = {s.value: s.name for s in signal.Signals}.get(-rc, -rc)  # (no name for most real-time signals)
+            message = f"Process was killed by signal {name}." if rc < 0 else f"Process exited with status {rc}."
         return TestResult(EXCEPTION, message=message.rstrip("\n"), **done)
-    if style == "function":  # it exited (status 0) before the test was over: only returned values count
+    if options["style"] == "function":  # it exited (status 0) before the test was over
         return TestResult(EXCEPTION, message="The program exited before the test finished.", **done)
     return TestResult(PASSED if outputs_match(test["output"], stdout) else WRONG_ANSWER, **done)
 
@@ -374,7 +358,7 @@ _warned = []  # the warning about missing namespaces is printed once per process
 
 
 class _Zygote:
-    """One helper interpreter: compiles the program once, then forks it once per test."""
+    """The caller's handle on one zygote, which compiles the program once, then forks it once per test."""
 
     def __init__(self, code, style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges):
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -402,30 +386,19 @@ class _Zygote:
                   "CAP_SYS_ADMIN): they can read your world-readable files and reach the network", file=sys.stderr)
 
     def run(self, payload: str, stdout_cap: int, close_on_flood: bool = True):
-        """Run one test. -> (zygote's result dict or None if the zygote died, stdout, stderr).
-        Past stdout_cap, stdout is closed (close_on_flood: the program gets EPIPE) or discarded."""
+        """Run one test -> (the zygote's result dict, None if the zygote died; stdout and stderr as
+        _Captures). Past stdout_cap, stdout is closed (close_on_flood: the program gets EPIPE) or
+        discarded. The pipes are read while the test runs, until the zygote answers and they close."""
         stdin_fd = _memfd(_bytes(payload))
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        try:
+        (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
+        with contextlib.suppress(OSError):  # the zygote is gone: the socket reads as EOF below
             socket.send_fds(self.sock, [b'{"op": "run"}'], [stdin_fd, out_w, err_w])
-        except OSError:
-            pass  # the zygote is gone: the socket reads as EOF below
-        finally:
-            for fd in (stdin_fd, out_w, err_w):
-                os.close(fd)
-        out, err = _Capture(stdout_cap), _Capture(STDERR_CAP // 2, STDERR_CAP // 2)
-        result, answered = self._collect({out_r: out, err_r: err}, out_r if close_on_flood else None)
-        if not answered:  # the zygote hangs: give it up
-            self.proc.kill()
-        return result, out, err
-
-    def _collect(self, captures, close_on_flood_fd):
-        """Read the pipes while the test runs, until the zygote answers and the pipes close."""
-        sel = selectors.DefaultSelector()
+        for fd in (stdin_fd, out_w, err_w):
+            os.close(fd)
+        captures = {out_r: _Capture(stdout_cap), err_r: _Capture(STDERR_CAP // 2, STDERR_CAP // 2)}
+        sel, open_fds, result, answered = selectors.DefaultSelector(), set(captures), None, False
         for fd in [*captures, self.sock]:
             sel.register(fd, selectors.EVENT_READ)
-        result, answered, open_fds = None, False, set(captures)
         deadline = time.monotonic() + self.wall_limit + 30  # only if the zygote itself hangs
         while sel.get_map() and time.monotonic() < deadline:
             for key, _ in sel.select(deadline - time.monotonic()):
@@ -439,21 +412,20 @@ class _Zygote:
                     deadline = min(deadline, time.monotonic() + 2)  # the pipes close right after
                     continue
                 chunk = os.read(key.fd, 1 << 16)
-                flooded = chunk and captures[key.fd].add(chunk) and key.fd == close_on_flood_fd
-                if not chunk or flooded:  # EOF, or a stdout flood: stop reading (it gets EPIPE)
-                    sel.unregister(key.fd)
+                if not chunk or (captures[key.fd].add(chunk) and close_on_flood and key.fd == out_r):
+                    sel.unregister(key.fd)  # EOF, or a stdout flood: stop reading (it gets EPIPE)
                     os.close(key.fd)
                     open_fds.discard(key.fd)
         sel.close()
         for fd in open_fds:
             os.close(fd)
-        return result, answered
+        if not answered:  # the zygote hangs: give it up
+            self.proc.kill()
+        return result, captures[out_r], captures[err_r]
 
     def hang_up(self):
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)  # it kills what runs and exits
-        except OSError:
-            pass
 
     def close(self):
         self.hang_up()
@@ -471,19 +443,18 @@ class _Zygote:
 
 
 class _Capture:
-    """Bytes read from a pipe, capped: the first `head` bytes and, optionally, the last `tail`."""
+    """Bytes read from a pipe, capped: the first `head_cap` bytes and, optionally, the last `tail_cap`."""
 
-    def __init__(self, head: int, tail: int = 0):
-        self.head, self.tail, self.head_cap, self.tail_cap, self.dropped = bytearray(), bytearray(), head, tail, 0
+    def __init__(self, head_cap: int, tail_cap: int = 0):
+        self.head, self.tail, self.head_cap, self.tail_cap, self.dropped = bytearray(), bytearray(), head_cap, tail_cap, 0
 
     def add(self, chunk: bytes) -> bool:  # True once something had to be dropped
         room = self.head_cap - len(self.head)
         self.head += chunk[:room]
-        rest = chunk[max(room, 0):]
-        if rest:
-            self.tail += rest
-            self.dropped += max(0, len(self.tail) - self.tail_cap)
-            del self.tail[:max(0, len(self.tail) - self.tail_cap)]
+        self.tail += chunk[room:]
+        excess = max(0, len(self.tail) - self.tail_cap)
+        self.dropped += excess
+        del self.tail[:excess]
         return self.dropped > 0
 
     def text(self) -> str:
@@ -502,9 +473,8 @@ def _bytes(text: str) -> bytes:
 def _memfd(data: bytes) -> int:
     """An in-memory file holding `data` (stdin for a test; the code for a zygote)."""
     fd = os.memfd_create("rlef", os.MFD_CLOEXEC)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    with open(fd, "wb", closefd=False) as f:
+        f.write(data)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
 
@@ -526,15 +496,19 @@ def _helper_command(*args):
 
 # ==============================================================================================
 # The stage's commands: verify a data set, judge one program, or measure the speed-up
+def _flag(default, help_text, choices=None):
+    return field(default=default, metadata={"help": help_text, "choices": choices})
+
+
 @dataclass
 class Config:
-    data: str = field(default="runs/data/mini", metadata={"help": "folder of <split>.jsonl problems (01_data.py writes them)"})
-    split: str = field(default="all", metadata={"help": "split to verify", "choices": ["all", "train", "valid", "test"]})
-    report: str = field(default="", metadata={"help": "verification report to write (default: <data>/verify.json)"})
-    code: str = field(default="", metadata={"help": "judge this program (a .py file) instead of verifying a data set"})
-    tests: str = field(default="", metadata={"help": "with --code: JSON file, a list of {input, output} or a problem"})
-    json: bool = field(default=False, metadata={"help": "with --code: print the report as JSON"})
-    bench: bool = field(default=False, metadata={"help": "time run_tests against a fresh interpreter per test"})
+    data: str = _flag("runs/data/mini", "folder of <split>.jsonl problems (01_data.py writes them)")
+    split: str = _flag("all", "split to verify", choices=["all", "train", "valid", "test"])
+    report: str = _flag("", "verification report to write (default: <data>/verify.json)")
+    code: str = _flag("", "judge this program (a .py file) instead of verifying a data set")
+    tests: str = _flag("", "with --code: JSON file, a list of {input, output} or a problem")
+    json: bool = _flag(False, "with --code: print the report as JSON")
+    bench: bool = _flag(False, "time run_tests against a fresh interpreter per test")
 
 
 def all_tests(problem):
@@ -565,9 +539,9 @@ def verify(cfg):
     for number, problem in enumerate(problems, 1):
         if sys.stderr.isatty():  # progress
             print(f"\rverifying {number}/{len(problems)}", end="", file=sys.stderr, flush=True)
-        options, verdict = judge_options(problem), "NO_SOLUTION"
+        tests, options, verdict = all_tests(problem), judge_options(problem), "NO_SOLUTION"
         for solution in problem["solutions"]:
-            report = run_tests(solution, all_tests(problem), stop_on_first_failure=True, **options)
+            report = run_tests(solution, tests, stop_on_first_failure=True, **options)
             verdict = PASSED if report.passed else (report.results[-1].verdict if report.results else "NO_TESTS")
             if report.passed:
                 break
@@ -575,7 +549,7 @@ def verify(cfg):
             failed.append({"id": problem["id"], "verdict": verdict})
         for bad in problem["incorrect_solutions"]:
             total += 1
-            if run_tests(bad, all_tests(problem), stop_on_first_failure=True, **options).passed:
+            if run_tests(bad, tests, stop_on_first_failure=True, **options).passed:
                 accepted.append(problem["id"])
     print(end="\n" if sys.stderr.isatty() else "", file=sys.stderr)
     result = {"problems": len(problems), "verified": len(problems) - len(failed), "failed": failed,
@@ -628,13 +602,14 @@ def bench(cfg):
                "    r.setrlimit(k, (v, v) if h == r.RLIM_INFINITY else (min(v, h), min(v, h)))\n"
                "exec(compile(open(sys.argv[1]).read(), 'solution.py', 'exec'), {'__name__': '__main__'})\n")
     with tempfile.TemporaryDirectory() as tmp:
-        with open(os.path.join(tmp, "solution.py"), "w") as f:
+        solution = os.path.join(tmp, "solution.py")
+        with open(solution, "w") as f:
             f.write(code)
 
         def fresh(test):
             with tempfile.TemporaryDirectory(dir=tmp) as cwd:
-                run = subprocess.run([sys.executable, "-I", "-S", "-c", prelude, os.path.join(tmp, "solution.py")],
-                                     input=test["input"], capture_output=True, text=True, cwd=cwd, env=SANDBOX_ENV,
+                run = subprocess.run([sys.executable, "-I", "-S", "-c", prelude, solution], input=test["input"],
+                                     capture_output=True, text=True, cwd=cwd, env=SANDBOX_ENV,
                                      start_new_session=True, timeout=7)
             return run.returncode == 0 and outputs_match(test["output"], run.stdout)
 
@@ -646,18 +621,17 @@ def bench(cfg):
     report = run_tests(code, tests, time_limit_s=2.0, memory_limit_bytes=memory, workers=workers)
     zygote_time = time.perf_counter() - start
     assert report.passed, report.results[:1]
-    print(f"200 small tests, {workers} workers each, {sys.executable}")
-    print(f"fresh `python -I -S` per test: {fresh_time:.2f} s ({1000 * fresh_time / 200:.1f} ms/test)")
-    print(f"run_tests (zygote, fork per test): {zygote_time:.2f} s ({1000 * zygote_time / 200:.1f} ms/test)")
-    print(f"ratio: run_tests is {fresh_time / zygote_time:.1f}x faster than a fresh interpreter per test")
+    print(f"200 small tests, {workers} workers each, {sys.executable}\n"
+          f"fresh `python -I -S` per test: {fresh_time:.2f} s ({5 * fresh_time:.1f} ms/test)\n"
+          f"run_tests (zygote, fork per test): {zygote_time:.2f} s ({5 * zygote_time:.1f} ms/test)\n"
+          f"ratio: run_tests is {fresh_time / zygote_time:.1f}x faster than a fresh interpreter per test")
 
 
 def yes_or_no(text):  # for bool flags
-    if text.lower() in ("1", "true", "yes", "y"):
-        return True
-    if text.lower() in ("0", "false", "no", "n"):
-        return False
-    raise ValueError(f"expected yes or no, not {text!r}")
+    words = {"1": True, "true": True, "yes": True, "y": True, "0": False, "false": False, "no": False, "n": False}
+    if text.lower() not in words:
+        raise ValueError(f"expected yes or no, not {text!r}")
+    return words[text.lower()]
 
 
 def parse_args(argv=None) -> Config:
@@ -671,8 +645,7 @@ def parse_args(argv=None) -> Config:
             parser.add_argument(f"--{f.name}", type=yes_or_no, nargs="?", const=True, default=f.default,
                                 metavar="yes|no", help=help_text)
         else:
-            parser.add_argument(f"--{f.name}", type=f.type, default=f.default, choices=f.metadata.get("choices"),
-                                help=help_text)
+            parser.add_argument(f"--{f.name}", default=f.default, choices=f.metadata["choices"], help=help_text)
     cfg = Config(**vars(parser.parse_args(argv)))
     if bool(cfg.code) != bool(cfg.tests):
         parser.error("--code and --tests go together")
@@ -690,19 +663,17 @@ def main(argv=None):
 
 
 # ==============================================================================================
-# APPENDIX: the helper process (the "zygote"), the test process and the tester.
-# Everything below runs in the zygote and the processes it forks, never in the caller.
+# APPENDIX: the zygote, the test process and the tester. Everything below runs in the zygote and
+# the processes it forks, never in the caller.
 # How it starts: `python -s -c _BOOT /path/to/02_sandbox.py FD` with SANDBOX_ENV as its environment
-# and "/" as its working directory. _BOOT drops the working directory from sys.path, loads this file
-# by its path (its imports are the standard library's; it reads nothing else) and calls
-# _helper_main. The repository's folder is never on the zygote's sys.path, so privileged mode's
-# filesystem (detail 7) never shows it. `-s` rather than `-I` so that PYTHONHASHSEED=0 applies.
+# and "/" as its working directory. _BOOT loads this file by its path and calls _helper_main, so the
+# repository's folder is never on the zygote's sys.path and privileged mode's filesystem (detail 7)
+# never shows it. `-s` rather than `-I` so that PYTHONHASHSEED=0 applies.
 # What it says: JSON over a SOCK_SEQPACKET socket (fd FD). The caller sends the setup {style,
 # entry_point, time_limit_s, memory_limit_bytes, drop_privileges} with the code as a memfd; the
 # zygote answers {"ok", "uid", "missing"} | {"syntax_error"} | {"error"}. Then, per test, the caller
 # sends [input memfd, stdout pipe, stderr pipe] and the zygote answers {returncode, cpu_s,
 # maxrss_kb, wall_s, timed_out, outcome}. When the caller hangs up, it kills what runs and exits.
-# Its state lives in one _Helper object; the functions before it need none.
 _PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading".split()
 _UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
@@ -717,13 +688,9 @@ def _libc(name, *args):  # True on success, False if it failed or this libc lack
     return hasattr(_LIBC, name) and getattr(_LIBC, name)(*args) == 0
 
 
-def _read_fd(fd):
-    os.lseek(fd, 0, 0)
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    os.close(fd)
-    return b"".join(chunks).decode("utf-8", "surrogateescape")
+def _read_fd(fd):  # a memfd from the caller, as text (invalid UTF-8 as surrogate escapes)
+    with open(fd, "rb") as f:
+        return f.read().decode("utf-8", "surrogateescape")
 
 
 def _fork(run):  # -> pid of a child process that runs run() and never returns
@@ -752,14 +719,14 @@ def _keep_only(fds):  # close every fd >= 3 but these
         low = fd + 1
 
 
-def _without_our_frames(tb):  # the traceback then reads like `python solution.py`'s
+def _format_exception(exc):  # without our frames: it reads like `python solution.py`'s traceback
+    return "".join(traceback.format_exception(type(exc), exc, _without_our_frames(exc.__traceback__)))
+
+
+def _without_our_frames(tb):
     while tb is not None and tb.tb_frame.f_code.co_filename in (__file__, "<string>"):
         tb = tb.tb_next
     return tb
-
-
-def _format_exception(exc):
-    return "".join(traceback.format_exception(type(exc), exc, _without_our_frames(exc.__traceback__)))
 
 
 def _count_tasks(uid):  # processes + threads of uid: what RLIMIT_NPROC counts
@@ -790,7 +757,7 @@ def _memfd_filter():
 # --- privileged mode: a uid, namespaces and a filesystem of the programs' own (detail 7) -------
 def _claim_uid():
     """-> (uid, lock folder): a uid from the pool, held by an flock on <lock folder>/<uid> while we live."""
-    lock_dir = os.path.join("/run" if os.path.isdir("/run") else tempfile.gettempdir(), "rlef-sandbox")
+    lock_dir = "/run/rlef-sandbox"
     os.makedirs(lock_dir, 0o700, exist_ok=True)
     st = os.lstat(lock_dir)
     if st.st_uid != 0 or not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o022:
@@ -836,7 +803,7 @@ def _make_root(root):
         else:
             continue
         shown.append(path)
-    for path in _WRITABLE:
+    for path in _WRITABLE:  # (this makes /dev too)
         os.makedirs(root + path, exist_ok=True)
         os.chmod(root + path, 0o1777)
     for name in ("null", "zero", "full", "random", "urandom"):
@@ -858,30 +825,21 @@ def _import_through_fds():
     process may always follow its own fd links, and the directories themselves are readable)."""
     held = []
     for i, path in enumerate(sys.path):
-        try:
+        with contextlib.suppress(OSError):
             held.append(os.open(path, os.O_PATH | os.O_DIRECTORY))
             sys.path[i] = f"/proc/self/fd/{held[-1]}"
-        except OSError:
-            pass
     sys.path_importer_cache.clear()
     return held
 
 
 # --- cleaning up after a test -----------------------------------------------------------------
-def _children():
-    try:
-        with open(f"/proc/self/task/{os.getpid()}/children") as f:
-            return [int(pid) for pid in f.read().split()]
-    except OSError:  # kernel without that file: walk /proc
-        kids = []
-        for name in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == os.getpid():
-                        kids.append(int(name))
-            except (OSError, IndexError, ValueError):
-                pass
-        return kids
+def _children():  # our child processes (/proc/<pid>/stat: "pid (comm) state ppid ...")
+    kids = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError, IndexError, ValueError), open(f"/proc/{name}/stat") as f:
+            if int(f.read().rsplit(")", 1)[1].split()[1]) == os.getpid():
+                kids.append(int(name))
+    return kids
 
 
 def _remove_tree(path):
@@ -891,16 +849,14 @@ def _remove_tree(path):
         os.chdir(os.path.dirname(path))
     except OSError:
         return
-    device, todo = os.stat(".").st_dev, [[os.path.basename(path)]]  # todo[-1]: names here
+    device, todo = os.stat(".").st_dev, [[os.path.basename(path)]]  # todo[-1]: names left here
     while todo:
-        if not todo[-1]:  # this directory is empty: leave, remove it
+        if not todo[-1]:  # this directory is empty: leave it, remove it
             todo.pop()
             os.chdir("..")
             if todo:
-                try:
+                with contextlib.suppress(OSError):
                     os.rmdir(todo[-1].pop())
-                except OSError:
-                    pass
             continue
         name = todo[-1][-1]
         try:
@@ -988,16 +944,13 @@ def _serve_calls(namespace, calls, entry_point):
         stream.flush()
 
 
-class _ProgramError(Exception):
-    """A call raised in the program: args are (its traceback, whether it was a MemoryError)."""
+class _CallFailed(Exception):
+    """A call of the program's raised, or returned something other than builtin data: args are
+    (verdict, message)."""
 
 
-class _ProgramGone(BaseException):
+class _ProgramGone(BaseException):  # (a BaseException: the test's `except Exception` cannot hide it)
     """The program's process ended before the test did."""
-
-
-class _Unjudgeable(Exception):
-    """A call returned something that is not plain data of builtin types."""
 
 
 def _remote(stream, name, max_reply):
@@ -1013,9 +966,9 @@ def _remote(stream, name, max_reply):
             raise _ProgramGone()
         reply = json.loads(line)
         if "error" in reply:
-            raise _ProgramError(str(reply["error"]), bool(reply.get("memory")))
+            raise _CallFailed(OUT_OF_MEMORY if reply.get("memory") else EXCEPTION, str(reply["error"]))
         if "value" not in reply:
-            raise _Unjudgeable(f"{name} returned {reply.get('unjudgeable')}, not a value of builtin types")
+            raise _CallFailed(WRONG_ANSWER, f"{name} returned {reply.get('unjudgeable')}, not a value of builtin types")
         return _decode(reply["value"])
     return call
 
@@ -1048,9 +1001,9 @@ def _run_snippet(snippet, stream, max_reply):
         return {"verdict": PASSED}
     except _ProgramGone:
         return {"verdict": "GONE"}
-    except _ProgramError as exc:
-        return {"verdict": OUT_OF_MEMORY if exc.args[1] else EXCEPTION, "message": exc.args[0]}
-    except (AssertionError, _Unjudgeable) as exc:
+    except _CallFailed as exc:
+        return {"verdict": exc.args[0], "message": exc.args[1]}
+    except AssertionError as exc:
         return {"verdict": WRONG_ANSWER, "message": str(exc) or type(exc).__name__}
     except BaseException as exc:  # the test itself failed (TypeError on None...)
         return {"verdict": EXCEPTION, "message": _format_exception(exc)}
@@ -1263,12 +1216,10 @@ class _Helper:
             status, usage, timed_out = self.wait_for(pid, start + self.wall_limit)
         wall = time.monotonic() - start
         self.kill_leftovers(pid)
-        try:
+        with contextlib.suppress(OSError):  # (if the caller is gone, receive() exits)
             self.send({"returncode": None if status is None else os.waitstatus_to_exitcode(status),
                        "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
                        "wall_s": wall, "timed_out": timed_out, "outcome": outcome})
-        except OSError:
-            pass  # the caller is gone; receive() will exit
         if not self.pid_namespace:  # (an IPC namespace of our own dies with us)
             _remove_ipc(_ipc_objects(os.getuid() if self.uid is None else self.uid) - ipc_before)
         _remove_tree(workdir)
@@ -1297,24 +1248,20 @@ class _Helper:
         """Kill and reap every process the test left behind. As subreaper (or pid 1) we are the
         parent of each orphan, so "no children left" means "no descendants left". The kill comes
         from us: root or pid 1 of the namespace, which the program's uid can neither signal nor stop."""
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(pgid, signal.SIGKILL)
-        except OSError:
-            pass
         for _ in range(10000):
             try:
                 if os.waitpid(-1, os.WNOHANG)[0]:
                     continue  # reaped one; look again
             except ChildProcessError:
                 return
-            try:
+            with contextlib.suppress(OSError):
                 if self.pid_namespace:
                     os.kill(-1, signal.SIGKILL)  # pid 1: every process of the namespace
                 else:
                     for kid in _children():
                         os.kill(kid, signal.SIGKILL)
-            except OSError:
-                pass
             time.sleep(0.001)
 
 

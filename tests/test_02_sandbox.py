@@ -216,6 +216,11 @@ def test_traceback_survives_stderr_chatter():
     assert result.verdict == "EXCEPTION" and "KeyError: 'late'" in result.message
 
 
+def test_death_by_a_signal_without_a_name_is_an_exception():  # (real-time signals have none)
+    result = run1("import os\nos.kill(os.getpid(), 40)")
+    assert result.verdict == "EXCEPTION" and result.message == "Process was killed by signal 40."
+
+
 def test_closed_stdout_is_an_exception():
     result = run1("import os\nos.close(1)\nprint('hello')", expected="hello")
     assert result.verdict == "EXCEPTION"
