@@ -7,11 +7,10 @@ can be copied into another project (Linux >= 5.3, Python >= 3.10):
   verdict per test: PASSED, WRONG_ANSWER, EXCEPTION, TIMEOUT, OUT_OF_MEMORY or SYNTAX_ERROR;
 - `outputs_match(expected, actual)` is CodeContests' output comparison (`OutputsMatch`);
 - `format_feedback(report, tests)` writes the paper's feedback message for the failing tests.
-Each worker of run_tests starts a helper interpreter, the "zygote" (the APPENDIX), which compiles the
-code once and forks a child per test, cheaper than a fresh interpreter per test. The child gets the
-input on stdin, pipes for stdout and stderr, an empty working directory, rlimits, a scrubbed
-environment and, as root, a uid of its own. In function style (HumanEval) the code only answers calls
-from a second, trusted process that runs the test (detail 4).
+Each worker of run_tests starts a helper interpreter, the "zygote" (APPENDIX), which compiles the code
+once and forks a child per test (cheaper than a new interpreter), with stdin, stdout and stderr, an
+empty working directory, rlimits, a scrubbed environment and, as root, a uid of its own. In function
+style (HumanEval) the code only answers calls from a trusted process that runs the test (detail 4).
 
 Commands:
     python 02_sandbox.py [--data runs/data/mini] [--split all] [--report FILE.json]  # verify a data set
@@ -62,42 +61,38 @@ NOT covered:
 For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
-1. Limits: CPU ceil(time limit) s (hard +1 s); SIGXCPU, or more CPU time than the time limit, is
-   TIMEOUT; wall clock 3 x time limit + 1 s; RLIMIT_AS = memory limit + the zygote's own address
-   space (the interpreter); RLIMIT_FSIZE 64 MiB, no core files, RLIMIT_NPROC 64 (in non-root mode: 64
-   more than the user already runs). No limit is raised above the caller's hard one.
-2. Verdict order: SYNTAX_ERROR (found before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError,
-   or death by a signal near the memory limit); stdout over its cap (max(1 MiB, 2 x expected + 1 KiB))
-   is WRONG_ANSWER; a non-zero exit or a crash is EXCEPTION, with its traceback, even after a correct
-   output; then outputs_match.
+1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU time than the time limit is TIMEOUT too);
+   wall clock 3 x time limit + 1 s; RLIMIT_AS memory limit + the zygote's own address space (the
+   interpreter); RLIMIT_FSIZE 64 MiB; no core files; RLIMIT_NPROC 64 (non-root: 64 more than the user
+   already runs). No limit is raised above the caller's hard one.
+2. Verdict order: SYNTAX_ERROR (before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death
+   by a signal near the memory limit); stdout over max(1 MiB, 2 x expected + 1 KiB) is WRONG_ANSWER; a
+   non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; then
+   outputs_match.
 3. The program sees Python 3.10's rules: no limit on int <-> str digits (3.11 added one).
-4. Function style: the code is imported as a module (not __main__, as in HumanEval's harness). The
+4. Function style imports the code as a module (not __main__), as HumanEval's harness does. The
    tester runs the test snippet with `candidate` (the entry point) and every other free name standing
-   for the program's functions: a call travels to the program's process over a socket, and the value
-   comes back as JSON of exact builtin types (None, bool, int, float, str, bytes, complex, list,
-   tuple, dict, set, frozenset); anything else is WRONG_ANSWER. A test passes when the snippet
-   finishes. `assert X == Y` fails with AssertionError("x != y"), unittest's assertEqual message
-   (Appendix C.4); an exception in a call is EXCEPTION with the program's traceback; a program that
-   ends before the test does is EXCEPTION.
+   for the program's functions: a call runs in the program's process, and its value comes back as
+   JSON of exact builtin types (None, bool, int, float, str, bytes, complex, list, tuple, dict, set,
+   frozenset; anything else is WRONG_ANSWER). The test passes when the snippet finishes. `assert X ==
+   Y` fails with AssertionError("x != y"), unittest's assertEqual message (Appendix C.4); an exception
+   in a call, or a program that ends first, is EXCEPTION.
 5. outputs_match follows OutputsMatch, except that integers are compared exactly at any size (theirs
    parse into a 32-bit int, then fall back to double) and identical tokens always match (theirs
    compare "inf" with "inf" as doubles and fail). Floats: |a - b| < 1e-5, strict as theirs. A float
    token is decimal notation with an optional exponent; "nan", "inf" and "0x10" are plain strings.
 6. Feedback: bullets joined by "\n", a blank line between the header, the bullets and "Give it
-   another try."; no trailing newline. Inputs and outputs verbatim, tracebacks without their trailing
-   newline; a field over its limit keeps its head and tail around "...(truncated N characters)...".
-   The HumanEval form lists passing tests too, with the same code-fence footer.
+   another try."; no trailing newline; inputs and outputs verbatim; a field over its limit keeps its
+   head and tail around "...(truncated N characters)...". The HumanEval form lists passes too.
 7. Privileged mode: each zygote takes a uid from 50000-50999 (not a real account's), held by an flock
-   on /run/rlef-sandbox/<uid>. It unshares mount, network, IPC and pid namespaces and forks: the
-   child, pid 1 of the new pid namespace, is the zygote from then on and kills every process in it
-   after each test. The programs' filesystem is a tmpfs mounted over /run/rlef-sandbox, then chroot.
-   Without namespaces the zygote kills its children by pid until none is left, and imports through
-   /proc/self/fd/N (the new uid may not be allowed into the interpreter's directory).
+   on /run/rlef-sandbox/<uid>, unshares mount, network, IPC and pid namespaces and forks: the child,
+   pid 1 of the new pid namespace, is the zygote from then on. The programs' filesystem is a tmpfs
+   mounted over /run/rlef-sandbox, then chroot. Without namespaces the zygote kills its children by
+   pid until none is left, and imports through /proc/self/fd/N (the new uid may not be allowed into
+   the interpreter's directory, e.g. /root/.pyenv).
 8. stdin/stdout/stderr are the interpreter's own objects under LC_ALL=C.UTF-8, as for `python
-   solution.py`: invalid UTF-8 on stdin reaches the program as surrogate escapes (a test gives bytes
-   as a str with surrogate escapes); the caller decodes output with errors="replace".
-   PYTHONHASHSEED=0: a set of strings has the same order in every run. In function style a stdout
-   flood is discarded, not closed: only the values returned count there.
+   solution.py` (a test gives bytes as a str with surrogate escapes); the caller decodes output with
+   errors="replace". PYTHONHASHSEED=0: sets of strings have the same order in every run.
 """
 
 import ast
@@ -111,6 +106,7 @@ import glob
 import json
 import linecache
 import os
+import pathlib
 import pwd
 import re
 import resource
@@ -171,16 +167,12 @@ def outputs_match(expected: str, actual: str) -> bool:
 def _tokens_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    if _INT.fullmatch(a) and _INT.fullmatch(b):
-        return _int_key(a) == _int_key(b)
+    if _INT.fullmatch(a) and _INT.fullmatch(b):  # exactly, at any size: "+007" is 7, "-0" is 0
+        (minus_a, digits_a), (minus_b, digits_b) = ((t[0] == "-", t.lstrip("+-").lstrip("0")) for t in (a, b))
+        return digits_a == digits_b and (minus_a == minus_b or not digits_a)
     if _FLOAT.fullmatch(a) and _FLOAT.fullmatch(b):
         return abs(float(a) - float(b)) < 1e-5  # inf - inf is nan: not a match
     return False
-
-
-def _int_key(token: str):  # "+007" and "7", "-0" and "0": equal ints, equal keys, at any size
-    digits = token.lstrip("+-").lstrip("0")
-    return token[0] == "-" and digits != "", digits
 
 
 # ==============================================================================================
@@ -236,9 +228,8 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
 
     style "stdio": input on stdin, stdout compared with outputs_match. style "function": each input
     is a Python snippet run after the program with `candidate` = the program's `entry_point`.
-    workers: zygotes running tests in parallel (default: one per CPU, at most one per test).
-    drop_privileges: run the program as a uid of its own in private namespaces (default: when
-    root). With stop_on_first_failure the results stop at the first test that did not pass."""
+    workers: zygotes running tests in parallel (default: one per CPU, at most one per test). drop_privileges:
+    own uid and namespaces (default: when root). stop_on_first_failure: results end at the first failure."""
     if style not in ("stdio", "function") or (style == "function" and not entry_point):
         raise ValueError("style must be 'stdio', or 'function' with an entry_point")
     tests = list(tests)
@@ -247,26 +238,7 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
     options = dict(code=code, style=style, entry_point=entry_point, time_limit_s=time_limit_s,
                    memory_limit_bytes=memory_limit_bytes,
                    drop_privileges=os.geteuid() == 0 if drop_privileges is None else drop_privileges)
-    count = max(1, min(workers or os.cpu_count() or 1, len(tests)))
-    results, syntax_error = _run_workers(tests, options, stop_on_first_failure, count)
-    if syntax_error is not None:
-        return Report(passed=False, syntax_error=syntax_error,
-                      results=[TestResult(SYNTAX_ERROR, message=syntax_error.rstrip("\n"))
-                               for _ in range(1 if stop_on_first_failure else len(tests))])
-    done = []
-    for result in results:  # in order; with stop_on_first_failure, up to the first failure
-        if result is None:
-            break
-        done.append(result)
-        if stop_on_first_failure and result.verdict != PASSED:
-            break
-    return Report(passed=len(done) == len(tests) and all(r.verdict == PASSED for r in done), results=done)
-
-
-def _run_workers(tests, options, stop_on_first_failure, count):
-    """`count` threads, each with a zygote, take the next test until none is left (or, with
-    stop_on_first_failure, until a test failed). -> (a TestResult per test, None where it did not
-    run; the syntax error or None)."""
+    # Threads, each with a zygote, take the next test until none is left (or one failed).
     results, zygotes, syntax_errors, errors = [None] * len(tests), [], [], []
     todo, lock, stop = iter(range(len(tests))), threading.Lock(), threading.Event()
 
@@ -288,8 +260,12 @@ def _run_workers(tests, options, stop_on_first_failure, count):
                 if i is None:
                     return
                 cap = max(1 << 20, 2 * len(_bytes(tests[i].get("output", ""))) + 1024)
-                result, out, err = zygote.run(tests[i]["input"], cap, close_on_flood=options["style"] == "stdio")
-                results[i] = _judge(result, out, err, tests[i], options)
+                # (in function style a stdout flood is discarded, not closed: only returned values count)
+                result, out, err = zygote.run(tests[i]["input"], cap, close_on_flood=style == "stdio")
+                stdout, stderr = out.text(), err.text()
+                verdict, message = _judge(result, out, stdout, stderr, tests[i], options)
+                results[i] = TestResult(verdict, stdout, stderr, result["wall_s"] if result else 0.0,
+                                        bool(out.dropped or err.dropped), message)
                 if stop_on_first_failure and results[i].verdict != PASSED:
                     stop.set()
                 if result is None and not stop.is_set():  # the zygote died: start another one
@@ -301,7 +277,7 @@ def _run_workers(tests, options, stop_on_first_failure, count):
 
     threads = []
     try:
-        for _ in range(count):
+        for _ in range(max(1, min(workers or os.cpu_count() or 1, len(tests)))):
             threads.append(threading.Thread(target=work, daemon=True))
             threads[-1].start()
         for thread in threads:
@@ -316,42 +292,47 @@ def _run_workers(tests, options, stop_on_first_failure, count):
             zygote.close()
     if errors:
         raise errors[0]
-    return results, (syntax_errors or [None])[0]
+    if syntax_errors:
+        return Report(passed=False, syntax_error=syntax_errors[0],
+                      results=[TestResult(SYNTAX_ERROR, message=syntax_errors[0].rstrip("\n"))
+                               for _ in range(1 if stop_on_first_failure else len(tests))])
+    done = []
+    for result in results:  # in order; with stop_on_first_failure, up to the first failure
+        if result is None or (stop_on_first_failure and done and done[-1].verdict != PASSED):
+            break
+        done.append(result)
+    return Report(passed=len(done) == len(tests) and all(r.verdict == PASSED for r in done), results=done)
 
 
-def _judge(result, out, err, test, options) -> TestResult:
-    """Turn the zygote's account of one test into a verdict (implementation detail 2)."""
-    stdout, stderr = out.text(), err.text()
-    done = dict(stdout=stdout, stderr=stderr, truncated=bool(out.dropped or err.dropped),
-                seconds=result["wall_s"] if result else 0.0)
+def _judge(result, out, stdout, stderr, test, options):
+    """The zygote's account of one test -> (verdict, message) (implementation detail 2)."""
     if result is None:
-        return TestResult(EXCEPTION, message="The sandbox process died during this test "
-                          "(the program may have killed it); the test could not be judged.", **done)
+        return EXCEPTION, ("The sandbox process died during this test (the program may have killed it); "
+                           "the test could not be judged.")
     rc, cpu, outcome = result["returncode"], result["cpu_s"], result["outcome"] or {}
     if result["timed_out"] or cpu > options["time_limit_s"] or rc == -signal.SIGXCPU:
         why = "wall-clock" if result["timed_out"] else "CPU"
-        return TestResult(TIMEOUT, message=f"Execution took too long ({why} limit, "
-                          f"{cpu:.2f} s CPU, {result['wall_s']:.2f} s wall).", **done)
+        return TIMEOUT, f"Execution took too long ({why} limit, {cpu:.2f} s CPU, {result['wall_s']:.2f} s wall)."
     if outcome.get("verdict") in (PASSED, WRONG_ANSWER, EXCEPTION, OUT_OF_MEMORY):  # the tester's
-        return TestResult(outcome["verdict"], message=outcome.get("message", "").rstrip("\n"), **done)
+        return outcome["verdict"], outcome.get("message", "").rstrip("\n")
     if rc is None:  # function style: the program still ran, but the tester failed
-        return TestResult(EXCEPTION, message="The test could not be completed.", **done)
+        return EXCEPTION, "The test could not be completed."
     last_line = (stderr.strip().splitlines() or [""])[-1]
     if rc != 0 and (last_line.startswith("MemoryError") or
                     (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * options["memory_limit_bytes"])):
-        return TestResult(OUT_OF_MEMORY, message="Out of memory.", **done)
+        return OUT_OF_MEMORY, "Out of memory."
     if options["style"] == "stdio" and out.dropped:
-        return TestResult(WRONG_ANSWER, message=f"Output exceeded {out.head_cap} bytes.", **done)
+        return WRONG_ANSWER, f"Output exceeded {out.head_cap} bytes."
     if rc != 0:
         start = stderr.find("Traceback (most recent call last):")
         message = stderr[start:] if start >= 0 else stderr.strip()
         if not message:
-            name = {s.value: s.name for s in signal.Signals}.get(-rc, -rc)  # (no name for most real-time signals)
+            name = {s.value: s.name for s in signal.Signals}.get(-rc, -rc)  # (real-time signals have no name)
             message = f"Process was killed by signal {name}." if rc < 0 else f"Process exited with status {rc}."
-        return TestResult(EXCEPTION, message=message.rstrip("\n"), **done)
+        return EXCEPTION, message.rstrip("\n")
     if options["style"] == "function":  # it exited (status 0) before the test was over
-        return TestResult(EXCEPTION, message="The program exited before the test finished.", **done)
-    return TestResult(PASSED if outputs_match(test["output"], stdout) else WRONG_ANSWER, **done)
+        return EXCEPTION, "The program exited before the test finished."
+    return (PASSED if outputs_match(test["output"], stdout) else WRONG_ANSWER), ""
 
 
 _warned = []  # the warning about missing namespaces is printed once per process
@@ -386,9 +367,9 @@ class _Zygote:
                   "CAP_SYS_ADMIN): they can read your world-readable files and reach the network", file=sys.stderr)
 
     def run(self, payload: str, stdout_cap: int, close_on_flood: bool = True):
-        """Run one test -> (the zygote's result dict, None if the zygote died; stdout and stderr as
-        _Captures). Past stdout_cap, stdout is closed (close_on_flood: the program gets EPIPE) or
-        discarded. The pipes are read while the test runs, until the zygote answers and they close."""
+        """Run one test -> (the zygote's result dict or None if it died, stdout and stderr _Captures),
+        reading the pipes while it runs. Past stdout_cap, stdout is closed (the program gets EPIPE;
+        close_on_flood) or discarded."""
         stdin_fd = _memfd(_bytes(payload))
         (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
         with contextlib.suppress(OSError):  # the zygote is gone: the socket reads as EOF below
@@ -396,7 +377,7 @@ class _Zygote:
         for fd in (stdin_fd, out_w, err_w):
             os.close(fd)
         captures = {out_r: _Capture(stdout_cap), err_r: _Capture(STDERR_CAP // 2, STDERR_CAP // 2)}
-        sel, open_fds, result, answered = selectors.DefaultSelector(), set(captures), None, False
+        sel, result, answered = selectors.DefaultSelector(), None, False
         for fd in [*captures, self.sock]:
             sel.register(fd, selectors.EVENT_READ)
         deadline = time.monotonic() + self.wall_limit + 30  # only if the zygote itself hangs
@@ -415,10 +396,9 @@ class _Zygote:
                 if not chunk or (captures[key.fd].add(chunk) and close_on_flood and key.fd == out_r):
                     sel.unregister(key.fd)  # EOF, or a stdout flood: stop reading (it gets EPIPE)
                     os.close(key.fd)
-                    open_fds.discard(key.fd)
-        sel.close()
-        for fd in open_fds:
+        for fd in set(sel.get_map()) & set(captures):  # (the zygote hangs)
             os.close(fd)
+        sel.close()
         if not answered:  # the zygote hangs: give it up
             self.proc.kill()
         return result, captures[out_r], captures[err_r]
@@ -446,7 +426,8 @@ class _Capture:
     """Bytes read from a pipe, capped: the first `head_cap` bytes and, optionally, the last `tail_cap`."""
 
     def __init__(self, head_cap: int, tail_cap: int = 0):
-        self.head, self.tail, self.head_cap, self.tail_cap, self.dropped = bytearray(), bytearray(), head_cap, tail_cap, 0
+        self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
+        self.head_cap, self.tail_cap = head_cap, tail_cap
 
     def add(self, chunk: bytes) -> bool:  # True once something had to be dropped
         room = self.head_cap - len(self.head)
@@ -481,8 +462,7 @@ def _memfd(data: bytes) -> int:
 
 # the zygote's first lines (see the APPENDIX): load this file by path, not from the working directory
 _BOOT = ("import sys\n"
-         "if sys.path[:1] == ['']:\n"
-         "    del sys.path[0]\n"
+         "del sys.path[0]\n"  # '' (the working directory), always first with -c
          "import importlib.util\n"
          "spec = importlib.util.spec_from_file_location('rlef_sandbox_helper', sys.argv[1])\n"
          "helper = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
@@ -526,11 +506,7 @@ def load_problems(cfg):
     paths = [path for path in (os.path.join(cfg.data, f"{s}.jsonl") for s in splits) if os.path.exists(path)]
     if not paths:
         raise SystemExit(f"error: no {'/'.join(splits)}.jsonl in {cfg.data} (run `python 01_data.py` first)")
-    problems = []
-    for path in paths:
-        with open(path) as f:
-            problems += [json.loads(line) for line in f if line.strip()]
-    return problems
+    return [json.loads(line) for path in paths for line in pathlib.Path(path).read_text().split("\n") if line.strip()]
 
 
 def verify(cfg):
@@ -588,36 +564,29 @@ def judge_one(cfg):
 
 
 def bench(cfg):
-    """run_tests vs a fresh `python -I -S` per test with the same rlimits and number of workers.
-    The fresh interpreter sets its limits itself (no preexec_fn, so subprocess can use vfork and the
-    size of this process doesn't slow the baseline down), then runs solution.py."""
+    """run_tests vs a fresh `python -I -S` per test, in a new directory, with the same rlimits (set by
+    the new interpreter itself: without a preexec_fn subprocess can use vfork) and as many workers."""
     from concurrent.futures import ThreadPoolExecutor  # (here: every zygote loads this file too)
 
     code = "a, b = map(int, input().split())\nprint(a + b)\n"
     tests = [{"input": f"{i} {i * 7}\n", "output": f"{i * 8}\n"} for i in range(200)]
     workers, memory = os.cpu_count() or 1, 256 << 20
-    prelude = ("import resource as r, sys\n"  # + 32 MiB for the interpreter itself
+    prelude = ("import resource as r\n"  # + 32 MiB for the interpreter itself
                f"for k, v in (('AS', {memory + (32 << 20)}), ('CPU', 2), ('FSIZE', {64 << 20}), ('CORE', 0)):\n"
                "    k = getattr(r, 'RLIMIT_' + k); h = r.getrlimit(k)[1]\n"
                "    r.setrlimit(k, (v, v) if h == r.RLIM_INFINITY else (min(v, h), min(v, h)))\n"
-               "exec(compile(open(sys.argv[1]).read(), 'solution.py', 'exec'), {'__name__': '__main__'})\n")
-    with tempfile.TemporaryDirectory() as tmp:
-        solution = os.path.join(tmp, "solution.py")
-        with open(solution, "w") as f:
-            f.write(code)
+               f"exec(compile({code!r}, 'solution.py', 'exec'), {{'__name__': '__main__'}})\n")
 
-        def fresh(test):
-            with tempfile.TemporaryDirectory(dir=tmp) as cwd:
-                run = subprocess.run([sys.executable, "-I", "-S", "-c", prelude, solution], input=test["input"],
-                                     capture_output=True, text=True, cwd=cwd, env=SANDBOX_ENV,
-                                     start_new_session=True, timeout=7)
-            return run.returncode == 0 and outputs_match(test["output"], run.stdout)
+    def fresh(test):
+        with tempfile.TemporaryDirectory() as cwd:
+            run = subprocess.run([sys.executable, "-I", "-S", "-c", prelude], input=test["input"], capture_output=True,
+                                 text=True, cwd=cwd, env=SANDBOX_ENV, start_new_session=True, timeout=7)
+        return run.returncode == 0 and outputs_match(test["output"], run.stdout)
 
-        start = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            assert all(pool.map(fresh, tests))
-        fresh_time = time.perf_counter() - start
     start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        assert all(pool.map(fresh, tests))
+    fresh_time, start = time.perf_counter() - start, time.perf_counter()
     report = run_tests(code, tests, time_limit_s=2.0, memory_limit_bytes=memory, workers=workers)
     zygote_time = time.perf_counter() - start
     assert report.passed, report.results[:1]
@@ -628,10 +597,10 @@ def bench(cfg):
 
 
 def yes_or_no(text):  # for bool flags
-    words = {"1": True, "true": True, "yes": True, "y": True, "0": False, "false": False, "no": False, "n": False}
-    if text.lower() not in words:
-        raise ValueError(f"expected yes or no, not {text!r}")
-    return words[text.lower()]
+    for value, words in ((True, ("1", "true", "yes", "y")), (False, ("0", "false", "no", "n"))):
+        if text.lower() in words:
+            return value
+    raise ValueError(f"expected yes or no, not {text!r}")
 
 
 def parse_args(argv=None) -> Config:
@@ -654,26 +623,17 @@ def parse_args(argv=None) -> Config:
 
 def main(argv=None):
     cfg = parse_args(argv)
-    if cfg.bench:
-        bench(cfg)
-    elif cfg.code:
-        judge_one(cfg)
-    else:
-        verify(cfg)
+    (bench if cfg.bench else judge_one if cfg.code else verify)(cfg)
 
 
 # ==============================================================================================
-# APPENDIX: the zygote, the test process and the tester. Everything below runs in the zygote and
-# the processes it forks, never in the caller.
-# How it starts: `python -s -c _BOOT /path/to/02_sandbox.py FD` with SANDBOX_ENV as its environment
-# and "/" as its working directory. _BOOT loads this file by its path and calls _helper_main, so the
-# repository's folder is never on the zygote's sys.path and privileged mode's filesystem (detail 7)
-# never shows it. `-s` rather than `-I` so that PYTHONHASHSEED=0 applies.
-# What it says: JSON over a SOCK_SEQPACKET socket (fd FD). The caller sends the setup {style,
-# entry_point, time_limit_s, memory_limit_bytes, drop_privileges} with the code as a memfd; the
-# zygote answers {"ok", "uid", "missing"} | {"syntax_error"} | {"error"}. Then, per test, the caller
-# sends [input memfd, stdout pipe, stderr pipe] and the zygote answers {returncode, cpu_s,
-# maxrss_kb, wall_s, timed_out, outcome}. When the caller hangs up, it kills what runs and exits.
+# APPENDIX: the zygote, the test process and the tester; none of this runs in the caller. The zygote
+# is `python -s -c _BOOT /path/to/02_sandbox.py FD` in "/" with SANDBOX_ENV (-s, not -I, so that
+# PYTHONHASHSEED applies): the repository's folder is never on its sys.path, nor in privileged mode's
+# filesystem. It talks JSON over a SOCK_SEQPACKET socket (fd FD). Setup: the caller sends {style,
+# entry_point, time_limit_s, memory_limit_bytes, drop_privileges} and the code (memfd), the zygote
+# answers {"ok", "missing"} | {"syntax_error"} | {"error"}. Per test: [stdin memfd, stdout pipe, stderr
+# pipe] -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
 _PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading".split()
 _UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
@@ -849,29 +809,22 @@ def _remove_tree(path):
         os.chdir(os.path.dirname(path))
     except OSError:
         return
-    device, todo = os.stat(".").st_dev, [[os.path.basename(path)]]  # todo[-1]: names left here
+    device, todo = os.stat(".").st_dev, [(False, os.path.basename(path))]  # (True, name): back from name
     while todo:
-        if not todo[-1]:  # this directory is empty: leave it, remove it
-            todo.pop()
-            os.chdir("..")
-            if todo:
-                with contextlib.suppress(OSError):
-                    os.rmdir(todo[-1].pop())
-            continue
-        name = todo[-1][-1]
-        try:
+        back, name = todo.pop()
+        with contextlib.suppress(OSError):
+            if back:
+                os.chdir("..")
+                os.rmdir(name)
+                continue
             st = os.lstat(name)
-            if stat.S_ISDIR(st.st_mode) and st.st_dev == device:
+            if not stat.S_ISDIR(st.st_mode):
+                os.unlink(name)
+            elif st.st_dev == device:
                 os.chmod(name, 0o700)
                 entries = os.listdir(name)
                 os.chdir(name)
-                todo.append(entries)
-                continue
-            if not stat.S_ISDIR(st.st_mode):
-                os.unlink(name)
-        except OSError:
-            pass
-        todo[-1].pop()
+                todo += [(True, name)] + [(False, entry) for entry in entries]
     os.chdir("/")
 
 
@@ -944,13 +897,12 @@ def _serve_calls(namespace, calls, entry_point):
         stream.flush()
 
 
-class _CallFailed(Exception):
-    """A call of the program's raised, or returned something other than builtin data: args are
-    (verdict, message)."""
+class _CallFailed(Exception):  # a call raised, or returned more than builtin data: args (verdict, message)
+    pass
 
 
-class _ProgramGone(BaseException):  # (a BaseException: the test's `except Exception` cannot hide it)
-    """The program's process ended before the test did."""
+class _ProgramGone(BaseException):  # the program ended first (a BaseException: `except Exception` misses it)
+    pass
 
 
 def _remote(stream, name, max_reply):
@@ -973,12 +925,12 @@ def _remote(stream, name, max_reply):
     return call
 
 
-def _assert_equal(actual, expected):  # what `assert x == y` becomes: says what differed
-    if not actual == expected:
-        raise AssertionError(f"{actual!r} != {expected!r}")
+class _ShowValues(ast.NodeTransformer):  # `assert x == y` (no message) -> __equal__(x, y), says what differed
+    @staticmethod
+    def equal(actual, expected):
+        if not actual == expected:
+            raise AssertionError(f"{actual!r} != {expected!r}")
 
-
-class _ShowValues(ast.NodeTransformer):  # `assert x == y` (no message) -> __equal__(x, y)
     def visit_Assert(self, node):
         test = node.test
         if node.msg is None and isinstance(test, ast.Compare) and [type(op) for op in test.ops] == [ast.Eq]:
@@ -987,41 +939,22 @@ class _ShowValues(ast.NodeTransformer):  # `assert x == y` (no message) -> __equ
         return node
 
 
-def _run_snippet(snippet, stream, max_reply):
-    """Run the test snippet in the tester -> {"verdict", "message"}. Every free name is the
-    program's (candidate is its entry point; HumanEval's tests also call helpers of the prompt such
-    as poly); the snippet's own assignments replace them."""
-    linecache.cache["test.py"] = (len(snippet), None, snippet.splitlines(True), "test.py")
-    try:
-        tree = ast.parse(snippet, "test.py")
-        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
-        namespace = {name: _remote(stream, name, max_reply) for name in names}
-        namespace.update(__name__="test", __builtins__=builtins, __equal__=_assert_equal)
-        exec(compile(ast.fix_missing_locations(_ShowValues().visit(tree)), "test.py", "exec"), namespace)
-        return {"verdict": PASSED}
-    except _ProgramGone:
-        return {"verdict": "GONE"}
-    except _CallFailed as exc:
-        return {"verdict": exc.args[0], "message": exc.args[1]}
-    except AssertionError as exc:
-        return {"verdict": WRONG_ANSWER, "message": str(exc) or type(exc).__name__}
-    except BaseException as exc:  # the test itself failed (TypeError on None...)
-        return {"verdict": EXCEPTION, "message": _format_exception(exc)}
-
-
-def _exec_program(code, module, calls, entry_point):
-    """Run the compiled program in `module` (then serve calls, in function style) -> exit status."""
+def _run_program(code, module, calls, entry_point):
+    """Run the compiled program in `module` (then serve calls, in function style) and exit as python
+    would: the exit status of sys.exit(x), a traceback, then threads, atexit and flushed streams."""
+    status = 0
     try:
         exec(code, module.__dict__)
         if calls:
             _serve_calls(module.__dict__, calls, entry_point)
-        return 0
-    except SystemExit as exc:  # what python does with sys.exit(x)
+    except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
-            return (exc.code or 0) & 0xFF
-        print(exc.code, file=sys.stderr)
-        return 1
+            status = (exc.code or 0) & 0xFF
+        else:
+            print(exc.code, file=sys.stderr)
+            status = 1
     except BaseException as exc:
+        status = 1
         try:
             if sys.excepthook is sys.__excepthook__:  # the C hook can't see our linecache entry
                 print(_format_exception(exc), end="", file=sys.stderr)
@@ -1030,15 +963,9 @@ def _exec_program(code, module, calls, entry_point):
                 sys.excepthook(type(exc), exc.with_traceback(tb), tb)
         except BaseException:
             os.write(2, b"\n" + type(exc).__name__.encode() + b"\n")
-        return 1
-
-
-def _shut_down(status):  # what the interpreter does at exit: threads, atexit, flush
-    try:
+    with contextlib.suppress(BaseException):
         threading._shutdown()
         atexit._run_exitfuncs()
-    except BaseException:
-        pass
     for stream in (sys.stdout, sys.__stdout__, sys.stderr, sys.__stderr__):  # the program may swap them
         try:
             stream.flush()
@@ -1060,9 +987,6 @@ class _Helper:
         self.memfd_filter = _memfd_filter()
         self.vm_overhead = self.cpu_limit = self.wall_limit = self.nproc = 0  # limits (detail 1), set in serve
 
-    def send(self, obj):
-        self.sock.send(json.dumps(obj).encode())
-
     def receive(self):  # -> (message, fds); exits when the caller hangs up
         data, fds, _, _ = socket.recv_fds(self.sock, 1 << 16, 4)
         if not data:
@@ -1078,7 +1002,7 @@ class _Helper:
             reply = self.prepare(fds[0])
         except Exception as exc:
             reply = {"error": f"sandbox setup failed: {exc!r}"}
-        self.send(reply)
+        self.sock.send(json.dumps(reply).encode())
         if "ok" not in reply:
             os._exit(0)
         with open("/proc/self/statm") as f:  # our address space = the interpreter's overhead
@@ -1105,7 +1029,7 @@ class _Helper:
             if missing:
                 self.path_fds = _import_through_fds()
         _libc("prctl", PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of the program come to us
-        return {"ok": True, "uid": self.uid, "missing": missing}
+        return {"ok": True, "missing": missing}
 
     def isolate(self, lock_dir):  # -> what is missing. The namespaces need CAP_SYS_ADMIN.
         if not _libc("unshare", CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID):
@@ -1157,21 +1081,38 @@ class _Helper:
         # sys.stdin/stdout/stderr are the interpreter's own objects on fds 0-2 (still unused), now
         # reading the memfd and writing the pipes: just as `python solution.py`.
         sys.argv = ["solution.py"]
-        # Function style imports the program as a module, not as __main__ (as HumanEval's harness
-        # does), then serves the tester's calls; its exit status says nothing about the test.
+        # function style (detail 4): a module that serves the tester's calls; its exit status means nothing
         module = types.ModuleType("solution" if calls else "__main__")
         module.__file__, module.__builtins__ = "solution.py", builtins
         sys.modules[module.__name__] = module
-        _shut_down(_exec_program(self.code, module, calls, self.setup["entry_point"]))
+        _run_program(self.code, module, calls, self.setup["entry_point"])
 
     def tester(self, snippet_fd, calls, verdict_fd):
-        """The trusted process of function style: runs the snippet, writes the verdict."""
+        """The trusted process of function style: runs the test snippet, writes {"verdict", "message"}.
+        Every free name is the program's (candidate is its entry point; HumanEval's tests also call
+        helpers of the prompt such as poly); the snippet's own assignments replace them."""
         snippet = _read_fd(snippet_fd)
         os.dup2(os.open(os.devnull, os.O_RDWR), 0)
         os.dup2(0, 1), os.dup2(0, 2)
         _keep_only([calls.fileno(), verdict_fd])
         self.limit_process()
-        outcome = _run_snippet(snippet, calls.makefile("rwb"), self.setup["memory_limit_bytes"])
+        linecache.cache["test.py"] = (len(snippet), None, snippet.splitlines(True), "test.py")
+        stream = calls.makefile("rwb")
+        try:
+            tree = ast.parse(snippet, "test.py")
+            names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
+            namespace = {name: _remote(stream, name, self.setup["memory_limit_bytes"]) for name in names}
+            namespace.update(__name__="test", __builtins__=builtins, __equal__=_ShowValues.equal)
+            exec(compile(ast.fix_missing_locations(_ShowValues().visit(tree)), "test.py", "exec"), namespace)
+            outcome = {"verdict": PASSED}
+        except _ProgramGone:
+            outcome = {"verdict": "GONE"}
+        except _CallFailed as exc:
+            outcome = {"verdict": exc.args[0], "message": exc.args[1]}
+        except AssertionError as exc:
+            outcome = {"verdict": WRONG_ANSWER, "message": str(exc) or type(exc).__name__}
+        except BaseException as exc:  # the test itself failed (TypeError on None...)
+            outcome = {"verdict": EXCEPTION, "message": _format_exception(exc)}
         outcome["message"] = _cut(outcome.get("message", ""), 16000)
         os.write(verdict_fd, json.dumps(outcome).encode())
         os._exit(0)
@@ -1217,9 +1158,9 @@ class _Helper:
         wall = time.monotonic() - start
         self.kill_leftovers(pid)
         with contextlib.suppress(OSError):  # (if the caller is gone, receive() exits)
-            self.send({"returncode": None if status is None else os.waitstatus_to_exitcode(status),
-                       "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
-                       "wall_s": wall, "timed_out": timed_out, "outcome": outcome})
+            self.sock.send(json.dumps({"returncode": None if status is None else os.waitstatus_to_exitcode(status),
+                                       "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
+                                       "wall_s": wall, "timed_out": timed_out, "outcome": outcome}).encode())
         if not self.pid_namespace:  # (an IPC namespace of our own dies with us)
             _remove_ipc(_ipc_objects(os.getuid() if self.uid is None else self.uid) - ipc_before)
         _remove_tree(workdir)
@@ -1256,12 +1197,9 @@ class _Helper:
                     continue  # reaped one; look again
             except ChildProcessError:
                 return
-            with contextlib.suppress(OSError):
-                if self.pid_namespace:
-                    os.kill(-1, signal.SIGKILL)  # pid 1: every process of the namespace
-                else:
-                    for kid in _children():
-                        os.kill(kid, signal.SIGKILL)
+            with contextlib.suppress(OSError):  # (kill(-1) from pid 1: every process of the namespace)
+                for pid in [-1] if self.pid_namespace else _children():
+                    os.kill(pid, signal.SIGKILL)
             time.sleep(0.001)
 
 
@@ -1270,13 +1208,12 @@ def _helper_main(argv):
     if argv[0] == "--remove":  # the caller's clean-up after a zygote died mid-test
         _remove_tree(argv[1])
         os._exit(0)
-    sock = socket.socket(fileno=int(argv[0]))
     # Not dumpable (nor are the processes we fork): a program running as the same user cannot open
     # our /proc/<pid>/fd/N (a pipe reopened there could forge the tester's verdict) or read our memory.
     _libc("prctl", PR_SET_DUMPABLE, 0, 0, 0, 0)
     for name in _PRELOAD:  # imported once here, shared by every test
         __import__(name)
-    _Helper(sock).serve()
+    _Helper(socket.socket(fileno=int(argv[0]))).serve()
 
 
 if __name__ == "__main__":
