@@ -506,7 +506,8 @@ def load_problems(cfg):
     paths = [path for path in (os.path.join(cfg.data, f"{s}.jsonl") for s in splits) if os.path.exists(path)]
     if not paths:
         raise SystemExit(f"error: no {'/'.join(splits)}.jsonl in {cfg.data} (run `python 01_data.py` first)")
-    return [json.loads(line) for path in paths for line in pathlib.Path(path).read_text().split("\n") if line.strip()]
+    lines = [line for path in paths for line in pathlib.Path(path).read_text().split("\n")]
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def verify(cfg):
@@ -610,11 +611,9 @@ def parse_args(argv=None) -> Config:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for f in fields(Config):
         help_text = f.metadata["help"] + (f" (default: {f.default})" if f.default else "")
-        if f.type is bool:
-            parser.add_argument(f"--{f.name}", type=yes_or_no, nargs="?", const=True, default=f.default,
-                                metavar="yes|no", help=help_text)
-        else:
-            parser.add_argument(f"--{f.name}", default=f.default, choices=f.metadata["choices"], help=help_text)
+        kind = (dict(type=yes_or_no, nargs="?", const=True, metavar="yes|no") if f.type is bool
+                else dict(choices=f.metadata["choices"]))
+        parser.add_argument(f"--{f.name}", default=f.default, help=help_text, **kind)
     cfg = Config(**vars(parser.parse_args(argv)))
     if bool(cfg.code) != bool(cfg.tests):
         parser.error("--code and --tests go together")
@@ -665,11 +664,8 @@ def _fork(run):  # -> pid of a child process that runs run() and never returns
 
 
 def _set_limit(which, soft, hard=None):  # never above the hard limit we were given
-    hard = soft if hard is None else hard
-    ceiling = resource.getrlimit(which)[1]
-    if ceiling != resource.RLIM_INFINITY:
-        soft, hard = min(soft, ceiling), min(hard, ceiling)
-    resource.setrlimit(which, (soft, hard))
+    ceiling, pair = resource.getrlimit(which)[1], (soft, soft if hard is None else hard)
+    resource.setrlimit(which, pair if ceiling == resource.RLIM_INFINITY else tuple(min(v, ceiling) for v in pair))
 
 
 def _keep_only(fds):  # close every fd >= 3 but these
@@ -690,12 +686,12 @@ def _without_our_frames(tb):
 
 
 def _count_tasks(uid):  # processes + threads of uid: what RLIMIT_NPROC counts
-    def tasks(entry):
-        try:
-            return len(os.listdir(f"/proc/{entry.name}/task")) if entry.stat().st_uid == uid else 0
-        except OSError:
-            return 0
-    return sum(tasks(entry) for entry in os.scandir("/proc") if entry.name.isdigit())
+    count = 0
+    for entry in os.scandir("/proc"):
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                count += len(os.listdir(f"/proc/{entry.name}/task"))
+    return count
 
 
 def _memfd_filter():

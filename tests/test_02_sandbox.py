@@ -23,6 +23,8 @@ import pytest
 sb = importlib.import_module("02_sandbox")
 
 ROOT = os.geteuid() == 0
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STAGE = os.path.join(REPO, "02_sandbox.py")
 MODES = [False, True] if ROOT else [False]  # drop_privileges values to try
 root_only = pytest.mark.skipif(not ROOT, reason="privileged mode needs root")
 
@@ -71,6 +73,12 @@ def run1(code, stdin="", expected="", **kw):
     report = sb.run_tests(code, [{"input": stdin, "output": expected}], **kw)
     assert len(report.results) == 1
     return report.results[0]
+
+
+def run_elsewhere(script, python=sys.executable, preexec_fn=None):
+    """Run `script` with 02_sandbox importable as sb, in a fresh interpreter."""
+    prelude = f"import importlib, sys\nsys.path.insert(0, {REPO!r})\nsb = importlib.import_module('02_sandbox')\n"
+    return subprocess.run([python, "-c", prelude + script], capture_output=True, text=True, timeout=120, preexec_fn=preexec_fn)
 
 
 def our_children():
@@ -175,19 +183,15 @@ def test_limits_are_set_inside_the_program():  # the guard is really active
     assert cpu == (2, 3) and fsize == (64 << 20, 64 << 20) and core == (0, 0)
 
 
-def test_soft_limits_never_exceed_lowered_hard_limits(tmp_path):
-    script = textwrap.dedent(f"""\
-        import importlib, resource, sys
-        sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))!r})
+def test_soft_limits_never_exceed_lowered_hard_limits():
+    out = run_elsewhere(textwrap.dedent("""\
+        import resource
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
         resource.setrlimit(resource.RLIMIT_CPU, (2, 2))
-        sb = importlib.import_module("02_sandbox")
         code = "import resource as r\\nprint(*r.getrlimit(r.RLIMIT_AS), *r.getrlimit(r.RLIMIT_CPU))"
-        result = sb.run_tests(code, [{{"input": "", "output": ""}}], time_limit_s=10.0,
-                              memory_limit_bytes=4 << 30).results[0]
-        print(result.verdict, result.stdout)
-        """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        result = sb.run_tests(code, [{"input": "", "output": ""}], time_limit_s=10.0, memory_limit_bytes=4 << 30)
+        print(result.results[0].verdict, result.results[0].stdout)
+        """))
     verdict, as_soft, as_hard, cpu_soft, cpu_hard = out.stdout.split()
     assert verdict == "WRONG_ANSWER"  # it ran (expected output was empty) instead of failing to start
     assert int(as_soft) <= int(as_hard) <= 3 << 30 and int(cpu_soft) <= int(cpu_hard) <= 2
@@ -514,8 +518,7 @@ def test_feedback_is_empty_when_nothing_failed():
 def test_judge_one_program_from_the_command_line(tmp_path):
     (tmp_path / "p.py").write_text("print(int(input()) * 2)\n")
     (tmp_path / "t.json").write_text(json.dumps([{"input": "2\n", "output": "4\n"}, {"input": "3\n", "output": "7\n"}]))
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, os.path.join(root, "02_sandbox.py"), "--code", str(tmp_path / "p.py"),
+    out = subprocess.run([sys.executable, STAGE, "--code", str(tmp_path / "p.py"),
                           "--tests", str(tmp_path / "t.json"), "--json"], capture_output=True, text=True, timeout=120)
     report = json.loads(out.stdout)
     assert out.returncode == 1 and [r["verdict"] for r in report["results"]] == ["PASSED", "WRONG_ANSWER"]
@@ -528,8 +531,7 @@ def test_verify_stage_writes_report_and_catches_accepted_incorrect_solution(tmp_
                "solutions": ["print(int(input()) * 2)"],
                "incorrect_solutions": ["print(int(input()) + 2)", "print(int(input()) ** 2 if input else 0)"]}
     (tmp_path / "test.jsonl").write_text(json.dumps(problem) + "\n")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, os.path.join(root, "02_sandbox.py"), "--data", str(tmp_path)],
+    out = subprocess.run([sys.executable, STAGE, "--data", str(tmp_path)],
                          capture_output=True, text=True, timeout=120)
     report = json.loads((tmp_path / "verify.json").read_text())
     # x ** 2 equals 2 * x on both tests: the weak tests let it through, and the stage says so
@@ -552,8 +554,7 @@ BLOCK_NON_STDLIB = textwrap.dedent("""\
 
 
 def test_help_works_with_the_standard_library_alone():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", BLOCK_NON_STDLIB, os.path.join(root, "02_sandbox.py"), "--help"],
+    out = subprocess.run([sys.executable, "-c", BLOCK_NON_STDLIB, STAGE, "--help"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     for f in dataclasses.fields(sb.Config):  # one flag per field, with the field's help
@@ -578,9 +579,8 @@ def test_bool_flags_and_choices_parse_like_words():
 
 
 def test_the_zygote_never_imports_from_the_repository_or_the_working_directory():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     paths = json.loads(run1("import json, sys\nprint(json.dumps(sys.path))", drop_privileges=False).stdout)
-    assert paths and "" not in paths and not any(os.path.realpath(p) == os.path.realpath(root) for p in paths)
+    assert paths and "" not in paths and not any(os.path.realpath(p) == os.path.realpath(REPO) for p in paths)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -802,9 +802,8 @@ def test_the_killer_cannot_be_frozen(attempt):
 
 @root_only
 def test_program_cannot_read_the_callers_files():  # e.g. the problem files: no oracle
-    here = os.path.abspath(__file__)
-    readme = os.path.join(os.path.dirname(os.path.dirname(here)), "README.md")
-    code = f"for path in {[here, readme, sb.__file__]!r}:\n    try:\n        print(len(open(path).read()))\n    except OSError as e:\n        print(type(e).__name__)"
+    paths = [os.path.abspath(__file__), os.path.join(REPO, "README.md"), sb.__file__]
+    code = f"for path in {paths!r}:\n    try:\n        print(len(open(path).read()))\n    except OSError as e:\n        print(type(e).__name__)"
     assert run1(code).stdout.split() == ["FileNotFoundError"] * 3
 
 
@@ -813,13 +812,6 @@ def test_program_cannot_read_the_callers_files():  # e.g. the problem files: no 
                                   "print(b'\\x80'.decode('cp1252') == '\\u20ac' and 'b\\u00fccher.de'.encode('idna') == b'xn--bcher-kva.de' and 'ok')"])
 def test_correct_programs_can_import_the_standard_library(code):
     assert run1(code, expected="ok").verdict == "PASSED"
-
-
-def run_elsewhere(script, python=sys.executable, preexec_fn=None):
-    """Run `script` with 02_sandbox importable, in a fresh interpreter."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    prelude = f"import importlib, sys\nsys.path.insert(0, {root!r})\nsb = importlib.import_module('02_sandbox')\n"
-    return subprocess.run([python, "-c", prelude + script], capture_output=True, text=True, timeout=120, preexec_fn=preexec_fn)
 
 
 @root_only
