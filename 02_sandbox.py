@@ -228,8 +228,9 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
 
     style "stdio": input on stdin, stdout compared with outputs_match. style "function": each input
     is a Python snippet run after the program with `candidate` = the program's `entry_point`.
-    workers: zygotes running tests in parallel (default: one per CPU, at most one per test). drop_privileges:
-    own uid and namespaces (default: when root). stop_on_first_failure: results end at the first failure."""
+    workers: zygotes running tests in parallel (default: one per CPU, at most one per test).
+    drop_privileges: run the program as a uid of its own in private namespaces (default: when
+    root). With stop_on_first_failure the results stop at the first test that did not pass."""
     if style not in ("stdio", "function") or (style == "function" and not entry_point):
         raise ValueError("style must be 'stdio', or 'function' with an entry_point")
     tests = list(tests)
@@ -462,7 +463,7 @@ def _memfd(data: bytes) -> int:
 
 # the zygote's first lines (see the APPENDIX): load this file by path, not from the working directory
 _BOOT = ("import sys\n"
-         "del sys.path[0]\n"  # '' (the working directory), always first with -c
+         "if sys.path[:1] == ['']: del sys.path[0]\n"  # '' is the working directory
          "import importlib.util\n"
          "spec = importlib.util.spec_from_file_location('rlef_sandbox_helper', sys.argv[1])\n"
          "helper = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
@@ -718,10 +719,7 @@ def _claim_uid():
     st = os.lstat(lock_dir)
     if st.st_uid != 0 or not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o022:
         raise RuntimeError(f"{lock_dir} must be a directory owned by root, not writable by others")
-    accounts = {entry.pw_uid for entry in pwd.getpwall()}
-    for uid in _UID_POOL:
-        if uid in accounts:  # a real account: never use (or kill) it
-            continue
+    for uid in sorted(set(_UID_POOL) - {entry.pw_uid for entry in pwd.getpwall()}):  # never a real account's
         fd = os.open(os.path.join(lock_dir, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -756,9 +754,7 @@ def _make_root(root):
             os.makedirs(root + path, exist_ok=True)
             _mount(path, root + path, None, MS_BIND | MS_REC)
             _mount(None, root + path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
-        else:
-            continue
-        shown.append(path)
+        shown.append(path)  # (nothing lies under a path that is not there or is a file)
     for path in _WRITABLE:  # (this makes /dev too)
         os.makedirs(root + path, exist_ok=True)
         os.chmod(root + path, 0o1777)

@@ -402,9 +402,13 @@ def test_no_network_interfaces_but_loopback():
 FUNC = "def add(a, b):\n    return a + b\n"
 
 
+def run_function(code, tests, entry_point="add", **kw):
+    return sb.run_tests(code, tests, style="function", entry_point=entry_point, time_limit_s=2.0,
+                        memory_limit_bytes=256 << 20, **kw)
+
+
 def run_func(code, snippet, entry_point="add"):
-    return sb.run_tests(code, [{"input": snippet, "output": ""}], style="function", entry_point=entry_point,
-                        time_limit_s=2.0, memory_limit_bytes=256 << 20).results[0]
+    return run_function(code, [{"input": snippet, "output": ""}], entry_point).results[0]
 
 
 def test_function_style_passing_assert():
@@ -626,21 +630,18 @@ HACKS = {
 @pytest.mark.parametrize("drop", MODES)
 @pytest.mark.parametrize("hack", list(HACKS))
 def test_function_style_judges_the_returned_value_not_the_exit(hack, drop):
-    report = sb.run_tests(HACKS[hack], ADD_TESTS, style="function", entry_point="add", time_limit_s=2.0,
-                          memory_limit_bytes=256 << 20, drop_privileges=drop)
+    report = run_function(HACKS[hack], ADD_TESTS, drop_privileges=drop)
     assert not report.passed and all(r.verdict != "PASSED" for r in report.results)
 
 
 def test_function_style_does_not_run_the_main_block():  # HumanEval's harness: not run as __main__
     demo = FUNC + 'if __name__ == "__main__":\n    print(add(*map(int, input().split())))\n'
-    report = sb.run_tests(demo, ADD_TESTS, style="function", entry_point="add", time_limit_s=2.0, memory_limit_bytes=256 << 20)
-    assert report.passed
+    assert run_function(demo, ADD_TESTS).passed
 
 
 def test_function_style_feedback_shows_expected_and_actual_values():
     tests = [{"input": "assert candidate('a b') == 'a-b'", "output": ""}]
-    report = sb.run_tests("def join(s):\n    return s.replace(' ', '_')", tests, style="function", entry_point="join",
-                          time_limit_s=2.0, memory_limit_bytes=256 << 20)
+    report = run_function("def join(s):\n    return s.replace(' ', '_')", tests, entry_point="join")
     feedback = sb.format_feedback(report, tests, style="function")
     assert report.results[0].verdict == "WRONG_ANSWER" and "'a-b'" in feedback and "'a_b'" in feedback
 
@@ -663,8 +664,7 @@ MEAN = "def scale(xs, k):\n    return [x * k for x in xs]\ndef mean(xs):\n    re
 def test_function_style_check_body_with_loops_helpers_and_tolerances(code, passed):
     # HumanEval's multi-statement check() bodies: the test's own helpers, randomness, tolerances,
     # and a helper of the program's (scale) that the test calls by name
-    report = sb.run_tests(code, [{"input": CHECK_BODY, "output": ""}], style="function", entry_point="mean",
-                          time_limit_s=2.0, memory_limit_bytes=256 << 20)
+    report = run_function(code, [{"input": CHECK_BODY, "output": ""}], entry_point="mean")
     assert report.passed is passed, report.results[0].message
 
 
