@@ -7,6 +7,7 @@ can be copied into another project (Linux >= 5.3, Python >= 3.10):
   verdict per test: PASSED, WRONG_ANSWER, EXCEPTION, TIMEOUT, OUT_OF_MEMORY or SYNTAX_ERROR;
 - `outputs_match(expected, actual)` is CodeContests' output comparison (`OutputsMatch`);
 - `format_feedback(report, tests)` writes the paper's feedback message for the failing tests.
+
 Each worker of run_tests starts a helper interpreter, the "zygote" (APPENDIX), which compiles the code
 once and forks a child per test (cheaper than a new interpreter), with stdin, stdout and stderr, an
 empty working directory, rlimits, a scrubbed environment and, as root, a uid of its own. In function
@@ -62,9 +63,10 @@ For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
 1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU time than the time limit is TIMEOUT too);
-   wall clock 3 x time limit + 1 s; RLIMIT_AS memory limit + the zygote's own address space (the
-   interpreter); RLIMIT_FSIZE 64 MiB; no core files; RLIMIT_NPROC 64 (non-root: 64 more than the user
-   already runs). No limit is raised above the caller's hard one.
+   wall clock 3 x time limit + 1 s (room for sleepers, and a batch of hung programs stays cheap);
+   RLIMIT_AS memory limit + the zygote's own address space (the interpreter); RLIMIT_FSIZE 64 MiB; no
+   core files; RLIMIT_NPROC 64 (non-root: 64 more than the user already runs; root ignores it). No
+   limit is raised above the caller's hard one.
 2. Verdict order: SYNTAX_ERROR (before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death
    by a signal near the memory limit); stdout over max(1 MiB, 2 x expected + 1 KiB) is WRONG_ANSWER; a
    non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; then
@@ -86,10 +88,11 @@ Implementation details (choices the paper leaves open):
    head and tail around "...(truncated N characters)...". The HumanEval form lists passes too.
 7. Privileged mode: each zygote takes a uid from 50000-50999 (not a real account's), held by an flock
    on /run/rlef-sandbox/<uid>, unshares mount, network, IPC and pid namespaces and forks: the child,
-   pid 1 of the new pid namespace, is the zygote from then on. The programs' filesystem is a tmpfs
-   mounted over /run/rlef-sandbox, then chroot. Without namespaces the zygote kills its children by
-   pid until none is left, and imports through /proc/self/fd/N (the new uid may not be allowed into
-   the interpreter's directory, e.g. /root/.pyenv).
+   pid 1 of the new pid namespace, is the zygote from then on, and its kill(-1, SIGKILL) after each
+   test reaches every process in the namespace. The programs' filesystem is a tmpfs mounted over
+   /run/rlef-sandbox, then chroot. Without namespaces the zygote kills its children by pid until none
+   is left, and imports through /proc/self/fd/N: the new uid may not be allowed into the
+   interpreter's directory (e.g. /root/.pyenv), but a process may follow its own fds.
 8. stdin/stdout/stderr are the interpreter's own objects under LC_ALL=C.UTF-8, as for `python
    solution.py` (a test gives bytes as a str with surrogate escapes); the caller decodes output with
    errors="replace". PYTHONHASHSEED=0: sets of strings have the same order in every run.
