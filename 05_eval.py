@@ -195,7 +195,7 @@ def _get(d, key, typ):
 
 def parse_turn(t, final, public, solved):
     """One turn dict -> Turn; the final turn takes the episode's results (detail 7)."""
-    tpub = public if final else _get(t, "public_passed", bool)
+    tpub = public if final else _get(t, "passed_public", bool)
     tok = _get(t, "passed_all", bool)
     if tok is None and tpub is False:
         tok = False  # failed the public tests, so failed the full set

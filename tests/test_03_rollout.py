@@ -3,8 +3,7 @@ real generation path with a tiny random model, and (slow) the default model on t
 
 import importlib
 import json
-import os
-import types
+from dataclasses import replace
 
 import pytest
 import torch
@@ -67,12 +66,14 @@ def scripted(tokenizer, script, eos=True, header="<|im_start|>assistant"):
     return generate
 
 
-def run(tokenizer, problems, script, **kw):
-    options = dict(samples=1, turns=3, temperature=1.0, top_p=1.0, feedback="real", batch_size=8, seed=0)
-    options.update(kw)
-    eos = options.pop("eos", True)
-    generate = options.pop("generate_fn", None) or scripted(tokenizer, script, eos)
-    return rollout.collect_episodes(None, tokenizer, problems, generate_fn=generate, **options)
+def settings(**kw):
+    return rollout.Settings(**{**dict(samples=1, turns=3, temperature=1.0, top_p=1.0, batch_size=8, seed=0), **kw})
+
+
+def run(tokenizer, problems, script, eos=True, generate_fn=None, demos=None, max_context=None, **kw):
+    generate = generate_fn or scripted(tokenizer, script, eos)
+    return rollout.collect_episodes(None, tokenizer, problems, settings(**kw), generate_fn=generate, demos=demos,
+                                    max_context=max_context)
 
 
 def rendering(tokenizer, episode, problem, demos=(), mode="fence", verbatim=False):
@@ -135,7 +136,7 @@ def test_wrong_then_right_stops_early_with_real_feedback(tokenizer):
     (ep,) = run(tokenizer, [ADD], {"[ADD]": [WRONG, RIGHT, RIGHT]})
     assert len(ep["turns"]) == 2 and ep["stop_reason"] == "passed"
     t0, t1 = ep["turns"]
-    assert t0["verdict"] == "WRONG_ANSWER" and t0["valid"] and not t0["public_passed"]
+    assert t0["verdict"] == "WRONG_ANSWER" and t0["valid"] and not t0["passed_public"]
     code = rollout.extract_code(WRONG)[0]
     expected = sandbox.format_feedback(sandbox.run_tests(code, ADD["public_tests"]), ADD["public_tests"])
     assert t0["feedback"] == expected and "Expected output `3\n` but got `2\n`" in expected
@@ -153,7 +154,7 @@ def test_invalid_then_valid_code(tokenizer):
     assert (t0["code"], t0["valid"], t0["verdict"], t0["feedback"]) == (None, False, "NO_CODE", rollout.RETRY)
     assert t1["code"] is not None and not t1["valid"] and t1["verdict"] == "NO_CODE"
     assert "SyntaxError" in t1["feedback"] and t1["feedback"].endswith(sandbox.FEEDBACK_FOOTER)
-    assert t2["public_passed"] and ep["passed_all"]
+    assert t2["passed_public"] and ep["passed_all"]
     assert [t["reward"] for t in ep["turns"]] == [-0.2, -0.2, 1.0] and ep["reward"] == pytest.approx(0.6)
     check_round_trip(tokenizer, ep, ADD)  # responses without EOS: the template closes them
 
@@ -180,7 +181,7 @@ def test_public_pass_but_private_fail_ends_with_minus_one(tokenizer):
 
 def test_feedback_none_never_stops_early(tokenizer):
     (ep,) = run(tokenizer, [ADD], {"[ADD]": [RIGHT, WRONG, RIGHT]}, feedback="none")
-    assert len(ep["turns"]) == 3 and ep["turns"][0]["public_passed"]
+    assert len(ep["turns"]) == 3 and ep["turns"][0]["passed_public"]
     assert [t["feedback"] for t in ep["turns"]] == [rollout.RETRY, rollout.RETRY, None]
     assert ep["passed_all"] and ep["reward"] == 1.0
     (ep,) = run(tokenizer, [ADD], {"[ADD]": [RIGHT, RIGHT, WRONG]}, feedback="none")
@@ -204,12 +205,12 @@ def test_feedback_random_uses_another_problems_failure(tokenizer):
 def test_function_style_prefill_and_round_trip(tokenizer):
     # --prefill starter (the paper's C.4): the answer starts with the fence and the starter code
     body = "    return x * x\n```"
-    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": [body] * 3}, prefill_mode="starter")
+    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": [body] * 3}, prefill="starter")
     turn = ep["turns"][0]
     assert turn["response"] == "```python\n" + SQUARE["prompt"] + body
     assert rollout.decode(tokenizer, turn["prompt_ids"]).endswith("<|im_start|>assistant\n```python\n" + SQUARE["prompt"])
     assert ep["passed_all"] and ep["final_code"] == SQUARE["prompt"] + "    return x * x\n"
-    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": ["    return x + x\n```", body, body]}, prefill_mode="starter")
+    (ep,) = run(tokenizer, [SQUARE], {"[SQUARE]": ["    return x + x\n```", body, body]}, prefill="starter")
     assert "Failure: `assert candidate(3) == 9`" in ep["turns"][0]["feedback"] and ep["passed_all"]
     check_round_trip(tokenizer, ep, SQUARE, mode="starter")
     # --prefill fence (default): only the opening fence; the model writes the whole function
@@ -233,7 +234,7 @@ def test_shots_put_train_solutions_first(tokenizer):
 def test_batches_and_order(tokenizer):
     problems = [ADD, MUL]
     generate = scripted(tokenizer, {"[ADD]": [WRONG, RIGHT, RIGHT], "[MUL]": [RIGHT, RIGHT, RIGHT]})
-    eps = rollout.collect_episodes(None, tokenizer, problems, samples=3, turns=3, batch_size=4, generate_fn=generate)
+    eps = rollout.collect_episodes(None, tokenizer, problems, settings(samples=3, batch_size=4), generate_fn=generate)
     assert [(e["problem_id"], e["sample"]) for e in eps] == [(p["id"], s) for p in problems for s in range(3)]
     assert max(generate.calls) <= 4 and sum(generate.calls) == 3 * 2 + 3 * 3  # ADD takes 2 turns, MUL (wrong code) 3
     for ep in eps:
@@ -464,6 +465,17 @@ def test_script_writes_and_resumes(tokenizer, tmp_path):
         rollout.main(script_config(tmp_path, turns=2), tokenizer=tokenizer, generate_fn=scripted(tokenizer, script))
 
 
+def test_flags():
+    from transformers import HfArgumentParser
+
+    parser = HfArgumentParser(rollout.Config)
+    (cfg,) = parser.parse_args_into_dataclasses(["--limit", "4", "--feedback", "random", "--reuse_cache", "no"])
+    assert cfg == rollout.Config(limit=4, feedback="random", reuse_cache=False) and cfg.judge_every_turn
+    flags = {a.dest for a in parser._actions} - {"help"}
+    assert flags == {"model", "data", "split", "limit", "out", "bench", "samples", "turns", "feedback", "shots", "prefill",
+                     "temperature", "top_p", "max_new_tokens", "seed", "batch_size", "bf16", "reuse_cache"}
+
+
 def test_bad_input_gives_one_clear_line(tmp_path):
     with pytest.raises(SystemExit, match="nowhere/valid.jsonl not found"):
         rollout.main(rollout.Config(data=str(tmp_path / "nowhere"), split="valid"))
@@ -476,20 +488,16 @@ def test_bad_input_gives_one_clear_line(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tokenizer):
-    from transformers import LlamaConfig, LlamaForCausalLM
+def tiny_model(tiny_model_dir):  # conftest.py builds it
+    from transformers import LlamaForCausalLM
 
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
-                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=True)
-    return LlamaForCausalLM(config).eval()
+    return LlamaForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval()
 
 
 def test_tiny_model_token_in_token_out(tokenizer, tiny_model):
     problems = [ADD, MUL, SQUARE]
-    eps = rollout.collect_episodes(tiny_model, tokenizer, problems, samples=1, turns=3, temperature=1.0, top_p=1.0,
-                                   max_new_tokens=12, batch_size=2, seed=0, bf16=False)
+    options = settings(max_new_tokens=12, batch_size=2, bf16="no")
+    eps = rollout.collect_episodes(tiny_model, tokenizer, problems, options)
     assert len(eps) == 3 and all(len(e["turns"]) == 3 for e in eps)  # random tokens never pass
     by_id = {p["id"]: p for p in problems}
     for ep in eps:
@@ -508,8 +516,7 @@ def test_tiny_model_token_in_token_out(tokenizer, tiny_model):
                 assert logp[pos + j - 1, token].item() == pytest.approx(turn["logprobs"][j], abs=1e-3)
             pos += len(turn["response_ids"])
     # same seed, same episodes
-    again = rollout.collect_episodes(tiny_model, tokenizer, problems, samples=1, turns=3, temperature=1.0, top_p=1.0,
-                                     max_new_tokens=12, batch_size=2, seed=0, bf16=False)
+    again = rollout.collect_episodes(tiny_model, tokenizer, problems, options)
     assert [all_ids(e) for e in again] == [all_ids(e) for e in eps]
 
 
@@ -530,21 +537,23 @@ def test_episodes_same_with_or_without_cache_reuse(tokenizer, tiny_model):
         return [[(t["prompt_ids"], t["response_ids"]) for t in e["turns"]] for e in episodes]
 
     # max_context: the longer conversations end after 2 turns (stop_reason "context"), the others after 3
-    options = dict(samples=2, turns=3, temperature=0.0, top_p=1.0, max_new_tokens=12, seed=0, bf16=False, max_context=215)
-    plain = rollout.collect_episodes(sharp, tokenizer, problems, batch_size=1, reuse_cache=False, **options)
+    options = settings(samples=2, temperature=0.0, max_new_tokens=12, bf16="no")
+    plain = rollout.collect_episodes(sharp, tokenizer, problems, replace(options, batch_size=1, reuse_cache=False),
+                                     max_context=215)
     plain_read, read[:] = sum(read), []
     lengths = [len(t["response_ids"]) for e in plain for t in e["turns"]]
     assert min(lengths) < 12 == max(lengths) and {len(e["turns"]) for e in plain} == {2, 3}
     for batch_size in (1, 3):
-        reused = rollout.collect_episodes(sharp, tokenizer, problems, batch_size=batch_size, **options)
+        reused = rollout.collect_episodes(sharp, tokenizer, problems, replace(options, batch_size=batch_size), max_context=215)
         assert ids(reused) == ids(plain) and sum(read) < plain_read
         read[:] = []
         logprobs = [[x for t in e["turns"] for x in t["logprobs"]] for e in (*reused, *plain)]
         for a, b in zip(logprobs[:len(plain)], logprobs[len(plain):]):
             assert a == pytest.approx(b, abs=1e-4)
     # sampling too: the same seed and batch size draw the same tokens with and without reuse
-    options.update(temperature=1.0, batch_size=3)
-    sampled = [rollout.collect_episodes(tiny_model, tokenizer, problems, reuse_cache=r, **options) for r in (False, True)]
+    options = replace(options, temperature=1.0, batch_size=3)
+    sampled = [rollout.collect_episodes(tiny_model, tokenizer, problems, replace(options, reuse_cache=r), max_context=215)
+               for r in (False, True)]
     assert ids(sampled[0]) == ids(sampled[1])
 
 
@@ -559,8 +568,7 @@ def test_stopping_looks_only_at_new_tokens(tokenizer):
 @pytest.mark.slow
 def test_default_model_two_problems(tokenizer):
     model, tok = rollout.load_model()
-    eps = rollout.collect_episodes(model, tok, [ADD, MUL], samples=1, turns=2, temperature=0.2, top_p=0.95,
-                                   max_new_tokens=64, batch_size=2, seed=0)
+    eps = rollout.collect_episodes(model, tok, [ADD, MUL], rollout.Settings(samples=1, turns=2, max_new_tokens=64, batch_size=2))
     assert len(eps) == 2
     for ep, problem in zip(eps, [ADD, MUL]):
         assert set(ep) >= {"problem_id", "sample", "model", "settings", "turns", "final_code", "passed_public",

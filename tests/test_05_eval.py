@@ -151,7 +151,7 @@ def episode(pid, sample, turns, T=3, settings=True, turn_passed_all=True, token_
     rows = []
     for verdict, ok, code in turns:
         row = {"response": "...", "code": code, "valid": code is not None,
-               "public_passed": verdict == "PASSED", "verdict": verdict, "feedback": None, "reward": 0.0}
+               "passed_public": verdict == "PASSED", "verdict": verdict, "feedback": None, "reward": 0.0}
         if turn_passed_all:
             row["passed_all"] = ok
         if token_ids:
@@ -377,10 +377,10 @@ def test_copies_feedback_rules():
 
 def fb_episode(pid, sample, codes, feedbacks, mode="real", solved=False):
     """codes[i] is turn i's program, feedbacks[i] the message turn i + 1 was given."""
-    turns = [{"response": "...", "code": c, "valid": c is not None, "public_passed": False,
+    turns = [{"response": "...", "code": c, "valid": c is not None, "passed_public": False,
               "verdict": "WRONG_ANSWER", "feedback": f, "passed_all": False, "reward": 0.0}
              for c, f in zip(codes, feedbacks + [None])]
-    turns[-1].update(public_passed=solved, passed_all=solved, verdict="PASSED" if solved else "WRONG_ANSWER")
+    turns[-1].update(passed_public=solved, passed_all=solved, verdict="PASSED" if solved else "WRONG_ANSWER")
     return {"problem_id": pid, "sample": sample, "model": "m", "turns": turns, "final_code": codes[-1],
             "passed_public": solved, "passed_all": solved, "reward": 0.0,
             "settings": {"temperature": 0.2, "top_p": 0.95, "turns": 3, "feedback": mode, "seed": 0}}
