@@ -1,14 +1,12 @@
 """End to end, CleanRL-style: the five scripts in order through their command lines, with tiny
-settings and a tiny random model that uses the real chat tokenizer, passing files on disk."""
+settings and a tiny random model that uses the real chat tokenizer (conftest.py), passing files on disk."""
 
-import importlib
 import json
 import os
 import subprocess
 import sys
 
 import pytest
-import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -19,20 +17,15 @@ def run(*args, timeout=900):
     return r
 
 
-@pytest.mark.slow
-def test_five_stages_in_order(tmp_path):
-    from transformers import LlamaConfig, LlamaForCausalLM
+def read_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
 
-    tokenizer = importlib.import_module("03_rollout").load_tokenizer()
-    model_dir = tmp_path / "tiny-model"
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
-                      pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
-    LlamaForCausalLM(cfg).save_pretrained(model_dir)
-    tokenizer.save_pretrained(model_dir)
+
+@pytest.mark.slow
+def test_five_stages_in_order(tmp_path, tiny_model_dir):
     data, episodes = tmp_path / "data", tmp_path / "episodes"
-    tiny = ["--model", str(model_dir), "--max_new_tokens", "8", "--batch_size", "8"]
+    tiny = ["--model", tiny_model_dir, "--max_new_tokens", "8", "--batch_size", "8"]
 
     run("01_data.py", "--out", str(data))
     run("02_sandbox.py", "--data", str(data / "mini"), "--split", "valid", "--report", str(tmp_path / "verify.json"))
@@ -44,6 +37,24 @@ def test_five_stages_in_order(tmp_path):
         "--final_samples", "1")
     r = run("05_eval.py", str(episodes / "base_test.jsonl"), str(episodes / "rlef_test.jsonl"),
             "--out", str(tmp_path / "report.json"))
-    report = json.load(open(tmp_path / "report.json"))
     assert "base_test" in r.stdout and "rlef_test" in r.stdout
-    assert report  # both files reported, compared on the 3 problems they share
+
+    # 05's report holds both files, compared on the 3 problems 03 ran, with numbers that match the episodes
+    report = json.load(open(tmp_path / "report.json"))
+    files = {name: read_jsonl(episodes / f"{name}.jsonl") for name in ("base_test", "rlef_test")}
+    assert len(files["base_test"]) == 3 and len(files["rlef_test"]) >= 3
+    assert [(f["label"], f["episodes"]) for f in report["files"]] == [(n, len(eps)) for n, eps in files.items()]
+    shared = {e["problem_id"] for e in files["base_test"]}
+    assert report["problems_compared"] == 3 and shared <= {e["problem_id"] for e in files["rlef_test"]}
+    assert [c["label"] for c in report["columns"]] == ["base_test", "rlef_test"]
+    for column, (name, eps) in zip(report["columns"], files.items()):
+        eps = [e for e in eps if e["problem_id"] in shared]
+        solved = sum(e["passed_all"] for e in eps) / len(eps)  # one rollout per problem
+        assert (column["file"], column["problems"], column["rollouts"]) == (name, 3, 3)
+        assert column["turn_limit"] == eps[0]["settings"]["turns"] == 3
+        assert column["metrics"]["1@3"]["value"] == pytest.approx(solved)
+        assert column["metrics"]["pass@1"]["value"] == pytest.approx(solved)
+        assert column["metrics"]["1@3_single_turn"] is None  # needs 3 rollouts per problem
+        assert column["solve_rate_by_turn"][-1] == pytest.approx(
+            sum(any(t["passed_all"] for t in e["turns"]) for e in eps) / len(eps))
+        assert column["finals_faking_a_pass"] == 0
