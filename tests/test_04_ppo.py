@@ -231,7 +231,7 @@ def test_preset_paper_fills_only_the_flags_not_given():
     cfg = ppo.parse_config(["--preset", "paper", "--iterations", "2", "--max-new-tokens", "64", "--lr", "5e-6"])
     assert (cfg.iterations, cfg.max_new_tokens, cfg.lr) == (2, 64, 5e-6)  # explicit flags win
     assert (cfg.rollouts, cfg.samples, cfg.warmup_steps, cfg.temperature, cfg.value_lr) == (1024, 1, 50, 1.0, 2e-7)
-    assert (cfg.final_samples, cfg.eval_temperature) == (200, 0.2)  # the paper's final evaluation
+    assert (cfg.final_samples, ppo.EVAL_TEMPERATURE, ppo.EVAL_TOP_P) == (200, 0.2, 0.95)  # the paper's final evaluation
     cfg = ppo.parse_config(["--preset", "paper", "--temperature", "0.7", "--final_samples", "2"])
     assert (cfg.temperature, cfg.final_samples, cfg.iterations) == (0.7, 2, 3000)
     assert ppo.parse_config(["--iterations", "2"]) == ppo.Config(iterations=2)  # --preset cpu: the defaults
@@ -287,22 +287,6 @@ def test_learns_a_synthetic_reward_quickly():
 
 
 @pytest.fixture(scope="module")
-def tiny_model_dir(tmp_path_factory):
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    rollout = importlib.import_module("03_rollout")
-    tok = rollout.load_model("smollm2-135m")[1]
-    path = tmp_path_factory.mktemp("tiny")
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
-                      pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, bos_token_id=tok.bos_token_id)
-    LlamaForCausalLM(cfg).save_pretrained(path)
-    tok.save_pretrained(path)
-    return str(path)
-
-
-@pytest.fixture(scope="module")
 def small_data(tmp_path_factory):
     import json
 
@@ -331,7 +315,7 @@ def test_two_iteration_smoke_run_and_resume(tiny_model_dir, small_data, tmp_path
     common = ["--model", tiny_model_dir, "--data", small_data, "--out", str(out), "--episodes_dir", str(episodes),
               "--rollouts", "4", "--samples", "2", "--minibatches", "2", "--micro_batch", "2",
               "--max_new_tokens", "12", "--eval_every", "2", "--eval_samples", "1", "--final_samples", "1",
-              "--save_every", "1", "--batch_size", "8", "--shots", "1"]
+              "--save_every", "1", "--batch_size", "8", "--shots", "1", "--value", "separate"]  # the paper's V
     r = run_ppo(*common, "--iterations", "2")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     metrics = [json.loads(line) for line in open(out / "metrics.jsonl")]
@@ -391,10 +375,10 @@ def test_fixed_problems_sees_the_same_problems_every_iteration_and_writes_the_cu
     first2 = [r["id"] for r in rows if r["split"] == "train"][:2]
     calls, bf16, real = [], [], rollout.collect_episodes
 
-    def spy(model, tokenizer, problems, **kw):
-        bf16.append(kw.get("bf16"))
-        calls.append((kw["temperature"], kw["samples"], sorted(p["id"] for p in problems)))
-        return real(model, tokenizer, problems, **kw)
+    def spy(model, tokenizer, problems, settings, **kw):
+        bf16.append(settings.bf16)
+        calls.append((settings.temperature, settings.samples, sorted(p["id"] for p in problems)))
+        return real(model, tokenizer, problems, settings, **kw)
 
     monkeypatch.setattr(rollout, "collect_episodes", spy)
     cfg = ppo.Config(model=tiny_model_dir, data=str(data), out=str(tmp_path / "ppo"), fixed_problems=2, samples=2,
@@ -403,7 +387,7 @@ def test_fixed_problems_sees_the_same_problems_every_iteration_and_writes_the_cu
     ppo.main(cfg)
     assert bf16 == ["no"] * len(calls)  # --bf16 reaches generation too, not only the learner's forward passes
     train_calls = [c for c in calls if c[0] == cfg.temperature]
-    eval_calls = [c for c in calls if c[0] == cfg.eval_temperature]
+    eval_calls = [c for c in calls if c[0] == ppo.EVAL_TEMPERATURE]
     assert train_calls == [(0.7, 2, sorted(first2))] * 3  # both problems x 2 samples, every iteration
     assert eval_calls == [(0.2, 1, sorted(first2))] * 3  # before training, at iteration 2, at the last (3)
     metrics = [json.loads(line) for line in open(tmp_path / "ppo" / "metrics.jsonl")]
@@ -483,5 +467,5 @@ def test_group_baseline_is_the_mean_return_of_the_problems_other_samples():
 
     plan = [[mb([0, 3])], [mb([2, 1])]]
     ppo.group_baseline(plan, [[0, 1, 2], [3]])
-    assert torch.allclose(plan[0][0]["A_raw"], torch.tensor([[1 - (-1 - 0.2) / 2, 0], [1.0, 0]]))
-    assert torch.allclose(plan[1][0]["A_raw"], torch.tensor([[-0.2 - 0.0, -1.0 - 0.0], [-1 - (1 - 0.2) / 2, 0]]))
+    assert plan[0][0]["baseline"].flatten().tolist() == pytest.approx([(-1 - 0.2) / 2, 0.0])  # episodes 0, 3
+    assert plan[1][0]["baseline"].flatten().tolist() == pytest.approx([(1 - 1) / 2, (1 - 0.2) / 2])  # episodes 2, 1
