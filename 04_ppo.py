@@ -61,8 +61,6 @@ Implementation details (choices the paper leaves open; the README has the measur
 11. A minibatch holds whole problems when there are at least as many problems as minibatches. A
    micro-batch of one problem's samples (--micro_batch = --samples) reads their shared prompt once
    and continues every row from its keys and values: the same log-probs and gradients, less work.
-12. --baseline group (an ablation, not the paper's): A_t subtracts the mean return of the problem's
-   other samples (leave-one-out) instead of V(c_t); V is still trained and reported.
 """
 
 import argparse
@@ -124,7 +122,6 @@ class Config:
     clip: float = field(default=0.2, metadata={"help": "PPO ratio clip ε (paper: 0.2)"})
     value_clip: float = field(default=0.2, metadata={"help": "value clip α (paper: 0.2)"})
     value: str = field(default="head", metadata={"help": "V: a linear head on π's features, or a separate LLM (paper)", "choices": ["head", "separate"]})
-    baseline: str = field(default="value", metadata={"help": "advantages subtract V (paper) or the group's mean return", "choices": ["value", "group"]})
     # evaluation
     eval_every: int = field(default=0, metadata={"help": "evaluate on valid every N iterations and keep the best (0: never)"})
     eval_samples: int = field(default=2, metadata={"help": "valid rollouts per problem at each evaluation"})
@@ -327,21 +324,6 @@ def turn_returns(task_r, kl, turn_mask, kl_coef):
     return R.flip(1).cumsum(1).flip(1) * turn_mask
 
 
-def group_baseline(plan, groups):
-    """(3), --baseline group: b = the mean episode return G_1 of the other samples of the same
-    problem (leave-one-out; 0 for a problem sampled once), for every turn -> mb["baseline"] [B, 1]."""
-    G1 = {j: float(mb["G"][row, 0]) for mbs in plan for mb in mbs if not mb.get("dummy")
-          for row, j in enumerate(mb["episode_index"])}
-    b = {}
-    for members in groups:
-        total = sum(G1[j] for j in members)
-        for j in members:
-            b[j] = (total - G1[j]) / (len(members) - 1) if len(members) > 1 else 0.0
-    for mbs in plan:
-        for mb in mbs:
-            mb["baseline"] = torch.tensor([b[j] for j in mb["episode_index"]], device=mb["G"].device).unsqueeze(1)
-
-
 def whiten(micro, device):
     """(3) A = (A_raw − mean) / std over every turn of the iteration, on all ranks."""
     all_a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in micro if not mb.get("dummy")]).double()
@@ -375,7 +357,7 @@ def value_loss(v, mb, clip, n_turn):
 
 
 def make_plan(episodes, cfg, pad_id, device):
-    """-> (minibatches of micro-batches, the problems' episode groups). Implementation detail 11:
+    """-> minibatches of micro-batches (lists of batch dicts). Implementation detail 11:
     a problem's samples (episodes with the same first prompt) stay in one minibatch."""
     # under torchrun every rank takes the same number of steps: n_mb from the smallest share
     n_mb = int(all_reduce(torch.tensor(min(cfg.minibatches, len(episodes)), device=device), dist.ReduceOp.MIN))
@@ -387,14 +369,12 @@ def make_plan(episodes, cfg, pad_id, device):
     order = list(groups.values()) if len(groups) >= n_mb else [[i] for i in range(len(episodes))]
     random.shuffle(order)
     minibatches = [[i for group in order[k::n_mb] for i in group] for k in range(n_mb)]
-    plan = [[{**build_batch([episodes[j] for j in idx[k:k + cfg.micro_batch]], pad_id, device),
-              "episode_index": idx[k:k + cfg.micro_batch]}
+    return [[build_batch([episodes[j] for j in idx[k:k + cfg.micro_batch]], pad_id, device)
              for k in range(0, len(idx), cfg.micro_batch)] for idx in minibatches]
-    return plan, list(groups.values())
 
 
 @torch.no_grad()
-def score(plan, policy, ref, value, groups, cfg, autocast):
+def score(plan, policy, ref, value, cfg, autocast):
     """Steps (1)-(3) before any update: π_old and ρ log-probs, KL_t, G_t, V_old, raw advantages."""
     for mbs in plan:
         for mb in mbs:
@@ -404,19 +384,16 @@ def score(plan, policy, ref, value, groups, cfg, autocast):
                 mb["old_v"] = turn_values(value, mb, hidden)
             mb["kl"] = turn_kl(mb["old_logp"], mb["ref_logp"], mb)
             mb["G"] = turn_returns(mb["r"], mb["kl"], mb["turn_mask"], cfg.kl_coef)
-    if cfg.baseline == "group":
-        group_baseline(plan, groups)
-    for mb in (mb for mbs in plan for mb in mbs):
-        mb["A_raw"] = (mb["G"] - mb.get("baseline", mb["old_v"])) * mb["turn_mask"]
+            mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]  # (3) before whitening
 
 
 def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg, pad_id, autocast):
     """Score the episodes, compute advantages, take one optimizer step per minibatch. -> metrics."""
     device = policy.device
-    plan, groups = make_plan(episodes, cfg, pad_id, device)
+    plan = make_plan(episodes, cfg, pad_id, device)
     if is_sharded(policy):
         pad_plan_for_fsdp(plan, device)
-    score(plan, policy, ref, value, groups, cfg, autocast)
+    score(plan, policy, ref, value, cfg, autocast)
     real = [mb for mbs in plan for mb in mbs if not mb.get("dummy")]
     whiten([mb for mbs in plan for mb in mbs], device)
     # sampler/learner drift: the same tokens scored by the sampler (03) and by the learner, before any step

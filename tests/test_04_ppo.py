@@ -454,18 +454,3 @@ def test_minibatches_keep_a_problems_samples_together():
     finally:
         ppo.build_batch = real
     assert len(seen) == 4 and all(len(s) == 1 for s in seen)  # each micro-batch: one problem's 2 samples
-
-
-def test_group_baseline_is_the_mean_return_of_the_problems_other_samples():
-    # episodes 0, 1, 2: one problem (G_1 = 1, -1, -1); episode 3 alone; rows spread over two micro-batches
-    G = {0: [1.0, 0.0], 1: [-1.0, 0.0], 2: [-0.2, -1.0], 3: [1.0, 0.0]}
-    mask = {0: [True, False], 1: [True, False], 2: [True, True], 3: [True, False]}
-
-    def mb(index):
-        return {"G": torch.tensor([G[j] for j in index]), "turn_mask": torch.tensor([mask[j] for j in index]),
-                "episode_index": index}
-
-    plan = [[mb([0, 3])], [mb([2, 1])]]
-    ppo.group_baseline(plan, [[0, 1, 2], [3]])
-    assert plan[0][0]["baseline"].flatten().tolist() == pytest.approx([(-1 - 0.2) / 2, 0.0])  # episodes 0, 3
-    assert plan[1][0]["baseline"].flatten().tolist() == pytest.approx([(1 - 1) / 2, (1 - 0.2) / 2])  # episodes 2, 1
