@@ -20,7 +20,7 @@ the next user turn, and after at most three turns the final program is judged on
 
 Commands:
 
-    python 04_ppo.py                                      # the main job's stage 4 (README, "Quick start")
+    python 04_ppo.py                                      # the main job's stage 4 (README, "Two commands")
     python 04_ppo.py --fixed_problems 12 --samples 4 ...  # the learning check (README, "Does it learn?")
     python 04_ppo.py --resume                             # continue from runs/ppo/checkpoint
     python 04_ppo.py --preset paper --model meta-llama/Llama-3.1-8B-Instruct --data runs/data/code_contests
