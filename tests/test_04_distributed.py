@@ -78,7 +78,10 @@ def worker(out, minibatches, mode):
     else:
         state = {"policy": policy.state_dict(), "value": value.state_dict()}
     torch.save({"state": state, "metrics": metrics}, os.path.join(out, f"rank{rank}.pt"))
-    torch.distributed.destroy_process_group()
+    torch.distributed.barrier()  # both ranks have written their results
+    # leave without the interpreter's teardown: there gloo's threads sometimes abort the process
+    # (SIGABRT, "terminate called without an active exception") after all the work is done
+    os._exit(0)
 
 
 def run_ranks(tmp_path, minibatches, mode):
