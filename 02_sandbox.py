@@ -1162,8 +1162,9 @@ class _Helper:
         if self.uid is not None:  # what the program's uid left in /tmp & co.
             for path in filter(os.path.isdir, _WRITABLE):
                 for entry in os.scandir(path):
-                    if entry.stat(follow_symlinks=False).st_uid == self.uid:
-                        _remove_tree(entry.path)
+                    with contextlib.suppress(OSError):  # another process may remove its entry meanwhile
+                        if entry.stat(follow_symlinks=False).st_uid == self.uid:
+                            _remove_tree(entry.path)
 
     def wait_for(self, pid, deadline):  # -> (status, rusage, timed_out); pidfd_open needs Linux >= 5.3
         pidfd = os.pidfd_open(pid)
