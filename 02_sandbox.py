@@ -1,17 +1,15 @@
 """Stage 2: run model-written Python on tests, judge it, and write the paper's execution feedback.
 
 RLEF (Gehring et al., ICML 2025) rewards a program by running it on tests (§2.2) and shows the model
-what failed as text (§4.2, Appendix C). This file does that with the standard library alone, so it
-can be copied into another project (Linux >= 5.3, Python >= 3.10):
+what failed as text (§4.2, Appendix C). Standard library only (Linux >= 5.3, Python >= 3.10):
 - `run_tests(code, tests, ...)` runs a program on each test with limits and returns a `Report`, one
   verdict per test: PASSED, WRONG_ANSWER, EXCEPTION, TIMEOUT, OUT_OF_MEMORY or SYNTAX_ERROR;
 - `outputs_match(expected, actual)` is CodeContests' output comparison (`OutputsMatch`);
 - `format_feedback(report, tests)` writes the paper's feedback message for the failing tests.
-
 Each worker of run_tests starts a helper interpreter, the "zygote" (APPENDIX), which compiles the code
-once and forks a child per test (cheaper than a new interpreter), with stdin, stdout and stderr, an
-empty working directory, rlimits, a scrubbed environment and, as root, a uid of its own. In function
-style (HumanEval) the code only answers calls from a trusted process that runs the test (detail 4).
+once and forks a child per test (cheaper than a new interpreter) with rlimits, an empty working
+directory, a scrubbed environment and, as root, a uid of its own. In function style (HumanEval) the
+program only answers calls from a trusted process that runs the test (detail 4).
 
 Commands:
     python 02_sandbox.py [--data runs/data/mini] [--split all] [--report FILE.json]  # verify a data set
@@ -21,52 +19,37 @@ Verifying reads <data>/<split>.jsonl (01_data.py writes them), runs each problem
 incorrect solutions on all its tests and writes <data>/verify.json: {"problems", "verified", "failed":
 [{"id", "verdict"}], "incorrect_rejected", "incorrect_total", "incorrect_accepted": [ids]}. It exits
 non-zero if a problem has no passing reference solution or an incorrect solution of the mini set
-passes every test. Judging one program prints a verdict per test (--json: the Report) and exits
-non-zero unless every test passed.
+passes. Judging one program prints a verdict per test (--json: the Report), non-zero unless all pass.
 
-Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes:
-- limits: runaway CPU (RLIMIT_CPU), sleepers (wall clock), the memory of a process (RLIMIT_AS),
-  memfd pages (a seccomp filter refuses memfd_create), fork bombs (RLIMIT_NPROC), output floods
-  (capped reads), huge files (RLIMIT_FSIZE);
-- leftovers: processes that outlive the test, also after setsid() or a double fork (the zygote is a
-  child subreaper and kills every descendant after each test), working directories made hard to
-  delete (1100 levels deep, chmod 000), SysV IPC objects;
-- secrets in environment variables (scrubbed); any program or test text gets a verdict (run_tests
-  does not raise);
-- faked passes in function style: exiting with status 0 (sys.exit, exit() in a __main__ block,
-  atexit, SystemExit from the candidate), a returned object with a rigged __eq__, patched builtins,
-  the expected value read from a caller's frame (no test is ever in the program's process), a
-  verdict forged through /proc (the zygote and the tester are not dumpable).
-Covered in privileged mode (started as root, the default then) when the kernel allows namespaces
-(CAP_SYS_ADMIN; without it run_tests prints one warning line):
-- the program runs as a uid of its own: it cannot signal, stop or trace the caller, the zygote or
-  the tester;
-- the zygote is pid 1 of its own pid namespace: the kill of leftovers comes from a process that no
-  program can signal or freeze, and if the zygote dies the kernel kills everything in it;
-- no oracle: the programs' filesystem is a 64 MiB tmpfs holding the system directories and Python's
-  own (prefix, sys.path) read-only and nothing else of the host (no data files, no home directories,
-  not this file); /tmp, /var/tmp, /dev/shm, /run/lock and the working directory share the 64 MiB;
-- an IPC namespace with small limits (16 MiB of SysV shared memory) that ends with run_tests, and an
-  empty network namespace (no network).
-NOT covered:
-- memory summed over processes (each of up to 64 has its own RLIMIT_AS), kernel memory (pipes,
-  sockets), native code through ctypes, kernel exploits, whatever lies in the directories on
-  sys.path;
-- in function style the helpers a test calls by name besides the candidate (HumanEval's poly) are
-  the program's own, as in HumanEval, and arguments are copies (a test cannot see them mutated);
-- in non-root mode the program runs as you: it can read and write your files (the data files with
-  the answers too, and this file, which the next zygote loads), use the network, kill or stop its
-  zygote and tester (the test then fails, but the program's leftovers escape the cleanup), signal or
-  trace your other processes (the caller too, unless ptrace is restricted), and fill /tmp and
-  /dev/shm outside its working directory (its SysV IPC objects are removed after each test).
-For hostile code use privileged mode, inside a container or VM.
+Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes: limits on
+CPU, wall clock, a process's memory (RLIMIT_AS; seccomp refuses memfd_create), fork bombs, output
+floods and file sizes; every process a test left is killed, also after setsid() or a double fork;
+deep or chmod 000 working directories and SysV IPC objects are removed; the environment is scrubbed;
+any program or test text gets a verdict; in function style no pass comes from exit status 0
+(sys.exit, atexit, SystemExit), a rigged __eq__, patched builtins, the expected value read from a
+frame (no test is ever in the program's process) or a verdict forged through /proc (the zygote and
+the tester are not dumpable).
+Covered in privileged mode (as root, the default then, when the kernel allows namespaces; else
+run_tests prints one warning line): the program runs as a uid of its own (it cannot signal, stop or
+trace the caller, the zygote or the tester); the zygote is pid 1 of a pid namespace (no program can
+block its kill of leftovers, and if it dies the kernel kills everything in it); no oracle: the
+programs' filesystem is a 64 MiB tmpfs with the system's and Python's directories read-only and
+nothing else of the host (/tmp & co. and the working directory share the 64 MiB); SysV shared
+memory is capped at 16 MiB; no network.
+NOT covered: memory summed over processes (up to 64, each with its own RLIMIT_AS), kernel memory,
+ctypes, kernel exploits, whatever lies on sys.path; in function style the helpers a test calls by
+name (HumanEval's poly) are the program's own, and arguments are copies. In non-root mode the
+program runs as you: it can read and write your files (also this file, which the next zygote
+loads), use the network, kill or stop its zygote and tester (its leftovers then escape), signal or
+trace your other processes, and fill /tmp and /dev/shm. For hostile code use privileged mode, inside
+a container or VM.
 
 Implementation details (choices the paper leaves open):
 1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU time than the time limit is TIMEOUT too);
    wall clock 3 x time limit + 1 s (room for sleepers, and a batch of hung programs stays cheap);
-   RLIMIT_AS memory limit + the zygote's own address space (the interpreter); RLIMIT_FSIZE 64 MiB; no
-   core files; RLIMIT_NPROC 64 (non-root: 64 more than the user already runs; root ignores it). No
-   limit is raised above the caller's hard one.
+   RLIMIT_AS memory limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB; no core files;
+   RLIMIT_NPROC 64 (non-root: 64 more than the user already runs; root ignores it). No limit is
+   raised above the caller's hard one.
 2. Verdict order: SYNTAX_ERROR (before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death
    by a signal near the memory limit); stdout over max(1 MiB, 2 x expected + 1 KiB) is WRONG_ANSWER; a
    non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; then
