@@ -13,9 +13,9 @@ Commands:
     python 05_eval.py runs/fb/base_real_test.jsonl runs/fb/base_random_test.jsonl --out runs/fb/report.json
 
 Reads episode JSONL files as 03 writes them (per-turn `passed_all`, `feedback` and `settings` are
-optional). Writes a table (rows = metrics, one column per file and turn limit), a text chart of 10@k
-vs budget k, and `--out`, a JSON report with every number. Needs only the standard library, numpy
-and rich (no transformers): copy this file anywhere.
+optional). Writes a table (rows = metrics, one column per file and turn limit) and `--out`, a JSON
+report with every number (10@k vs budget k of Fig. 4b among them). Needs only the standard
+library, numpy and rich (no transformers): copy this file anywhere.
 
 Implementation details (choices the paper leaves open):
 1. Every LLM response is one sample: k samples at turn limit T buy floor(k/T) rollouts (1@3 = one
@@ -97,10 +97,8 @@ def pass_at_k(n, c, k):
 
 @functools.lru_cache(maxsize=None)  # the bootstrap asks for the same (N, P, C) many times
 def n_at_k(N, P, C, n, k):
-    """Expected solve rate when k of N rollouts are drawn without replacement and up to n of the
-    drawn public-passing finals are submitted (chosen at random). P finals pass the public tests,
-    C of those pass all tests. j ~ Hypergeom(N, P, k), m = min(n, j):
-    n@k = sum_j Pr(j) * (1 - C(P-C, m) / C(P, m)). k > N draws all N."""
+    """Detail 2 exactly: j ~ Hypergeom(N, P, k) public-passers drawn (k > N draws all N), m = min(n, j)
+    of them submitted at random: n@k = sum_j Pr(j) * (1 - C(P-C, m) / C(P, m))."""
     if not 0 <= C <= P <= N or n < 1 or k < 1:
         raise ValueError(f"n_at_k needs 0 <= C <= P <= N, n >= 1, k >= 1; got {N=} {P=} {C=} {n=} {k=}")
     if C == 0:
@@ -136,14 +134,12 @@ def chrf(hyp, ref, max_order=6, beta=2.0):
         precision += matches / sum(h.values())
         recall += matches / sum(r.values())
     precision, recall = precision / len(orders), recall / len(orders)
-    if precision + recall == 0:
-        return 0.0
-    return (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
+    b2 = beta * beta
+    return (1 + b2) * precision * recall / (b2 * precision + recall) if precision + recall else 0.0
 
 
 def bootstrap_ci(per_problem_outcomes, metric_fn, rounds=200, seed=0):
-    """95% percentile interval: resample each problem's rollouts (rows of its array) with
-    replacement, keeping its count, recompute metric_fn(list of arrays), 2.5th/97.5th percentile."""
+    """Detail 6: metric_fn(list of arrays) over `rounds` resamples of each problem's rows."""
     rng = np.random.default_rng(seed)
     values = [metric_fn([o[rng.integers(0, len(o), len(o))] for o in per_problem_outcomes]) for _ in range(rounds)]
     low, high = np.percentile(values, [2.5, 97.5])
@@ -168,9 +164,7 @@ class Rollout:
     problem_id: str
     turn_limit: int | None
     settings: dict
-    public: bool  # final program passes the public tests
-    solved: bool  # final program passes all tests
-    turns: list
+    turns: list  # the final turn's results are the episode's: its program is the one submitted
 
 
 def _get(d, key, typ):
@@ -180,9 +174,9 @@ def _get(d, key, typ):
 def parse_turn(t, final, public, solved):
     """One turn dict -> Turn; the final turn takes the episode's results (detail 7)."""
     tpub = public if final else _get(t, "passed_public", bool)
-    tok = _get(t, "passed_all", bool)
-    if tok is None:  # failing the public tests fails the full set
-        tok = False if tpub is False else solved if final else None
+    tok = solved if final else _get(t, "passed_all", bool)
+    if tok is None and tpub is False:
+        tok = False  # failing the public tests fails the full set
     code = _get(t, "code", str)
     verdict = _get(t, "verdict", str) or ("NO_CODE" if code is None else "?")
     return Turn(tpub, tok, verdict, code, _get(t, "feedback", str))
@@ -193,7 +187,7 @@ def parse_episode(obj):
     if not isinstance(obj, dict) or not isinstance(obj.get("problem_id"), str):
         raise ValueError("not a JSON object with a string problem_id")
     turns, public, solved = obj.get("turns"), obj.get("passed_public"), obj.get("passed_all")
-    if not isinstance(turns, list) or not turns or not all(isinstance(t, dict) for t in turns):
+    if not (isinstance(turns, list) and turns and all(isinstance(t, dict) for t in turns)):
         raise ValueError("turns is not a non-empty list of objects")
     if not isinstance(public, bool) or not isinstance(solved, bool):
         raise ValueError("passed_public / passed_all missing or not boolean")
@@ -204,7 +198,7 @@ def parse_episode(obj):
     if limit is not None and (type(limit) is not int or limit < 1):
         raise ValueError(f"settings.turns is {limit!r}, not a positive integer")
     parsed = [parse_turn(t, i == len(turns) - 1, public, solved) for i, t in enumerate(turns)]
-    return Rollout(obj["problem_id"], limit, settings, public, solved, parsed)
+    return Rollout(obj["problem_id"], limit, settings, parsed)
 
 
 def read_episodes(path):
@@ -260,7 +254,7 @@ def outcome_row(r, T):
     solved = [turn.solved for turn in r.turns]
     by_turn = [1 if True in solved[:t] else -1 if None in solved[:t] else 0 for t in range(1, T + 1)]
     first = [-1 if b is None else int(b) for b in (r.turns[0].public, r.turns[0].solved)]
-    return [int(r.public), int(r.solved), *first, *by_turn]
+    return [int(r.turns[-1].public), int(r.turns[-1].solved), *first, *by_turn]
 
 
 def mean_n_at_k(outcomes, n, k, pub=PUB, ok=OK):
@@ -355,18 +349,16 @@ def feedback_copy_rate(by_problem, rounds, seed):
             "ci": list(bootstrap_ci(outcomes, rate, rounds, seed))}
 
 
-EXITS = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
-
-
 def fakes_a_pass(code):
     """Detail 14: the program exits or defines __eq__ (an object equal to every expected value)."""
     try:
         tree = ast.parse(code or "")
     except (SyntaxError, ValueError):
         return False
+    exits = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
     for n in ast.walk(tree):
         func = getattr(n, "func", None)
-        if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS:
+        if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in exits:
             return True
         exc = getattr(n, "exc", None)
         if isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit":
@@ -494,21 +486,11 @@ def print_table(report):
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 200  # piped into a file: rich would wrap at 80 columns
     console.print(table)
-    # the intervals are easy to over-read with few rollouts: say what they cover
     caveat = ("intervals resample each problem's own rollouts (paper B.1): they leave out which problems "
               "were drawn and how another training run would do")
     if any(c["rollouts_per_problem"][0] == 1 for c in cols):  # [min, max] rollouts per problem
         caveat += "; with 1 rollout per problem an interval is a single point"
     console.print(caveat, markup=False)
-
-
-def print_budget_chart(report, width=40):
-    """Fig. 4b as text: 10@k per sample budget k (k/T rollouts per draw), a full bar = 100%."""
-    for c in [c for c in report["columns"] if c["budget_curve"]]:
-        console.print(f"10@k vs budget k: {c['label']} (turn limit {c['turn_limit']}, {c['problems']} problems)",
-                      markup=False)
-        for k, v in c["budget_curve"].items():
-            console.print(f"  k={k:>3}  {'#' * round(v * width):<{width}} {100 * v:5.1f}%", markup=False)
 
 
 def parse_args(argv=None):
@@ -530,7 +512,6 @@ def main(cfg):
         raise SystemExit("error: no episode files given and none in runs/episodes/*.jsonl (run 03 first)")
     report = build_report(paths, cfg.rounds, intersect=cfg.intersect)
     print_table(report)
-    print_budget_chart(report)
     try:  # via path.tmp: a reader never sees a half-written report
         os.makedirs(os.path.dirname(os.path.abspath(cfg.out)), exist_ok=True)
         with open(cfg.out + ".tmp", "w", encoding="utf-8") as f:
