@@ -61,7 +61,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 console = Console(highlight=False)
@@ -375,10 +375,7 @@ def setting(rollouts, key):
 
 def evaluate_column(rollouts, T, rounds, seed):
     """Every number of one column: these rollouts, grouped by problem, at turn limit T."""
-    by_problem = {}
-    for r in rollouts:
-        by_problem.setdefault(r.problem_id, []).append(r)
-    groups = [by_problem[p] for p in sorted(by_problem)]
+    groups = [[r for r in rollouts if r.problem_id == p] for p in sorted({r.problem_id for r in rollouts})]
     outcomes = [np.array([outcome_row(r, T) for r in rs]) for rs in groups]
     sizes = [len(o) for o in outcomes]
     budgets = [k for k in range(10, 101, 10) if 1 <= k // T <= min(sizes)]  # Fig. 4b: 10@k, k = 10..100
@@ -477,10 +474,8 @@ def print_table(report):
     seen = {v for c in cols for v in c["error_recovery"]}
     verdicts = [v for v in VERDICTS if v in seen] + sorted(seen - set(VERDICTS))
     cells = [column_cells(c, max(c["turn_limit"] for c in cols), verdicts) for c in cols]
-    table = Table(title="RLEF evaluation (solve rates in %, 95% bootstrap interval)")
-    table.add_column("metric")
-    for c in cols:
-        table.add_column(Text(c["label"]), justify="right")
+    table = Table("metric", *[Column(Text(c["label"]), justify="right") for c in cols],
+                  title="RLEF evaluation (solve rates in %, 95% bootstrap interval)")
     for i, (name, _) in enumerate(cells[0]):  # Text: shown as is, never read as rich markup
         table.add_row(Text(name), *[Text(column[i][1]) for column in cells])
     if not console.is_terminal and "COLUMNS" not in os.environ:
