@@ -226,22 +226,15 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
     options = dict(code=code, style=style, entry_point=entry_point, time_limit_s=time_limit_s,
                    memory_limit_bytes=memory_limit_bytes,
                    drop_privileges=os.geteuid() == 0 if drop_privileges is None else drop_privileges)
-    # Threads, each with a zygote, take the next test until none is left (or one failed).
     results, zygotes, syntax_errors, errors = [None] * len(tests), [], [], []
     todo, lock, stop = iter(range(len(tests))), threading.Lock(), threading.Event()
 
-    def new_zygote():
-        zygote = _Zygote(**options)
-        with lock:
-            zygotes.append(zygote)
-        return zygote
-
-    def work():
+    def work():  # a thread with a zygote takes the next test until none is left (or one failed)
         try:
-            zygote = new_zygote()
+            zygotes.append(zygote := _Zygote(**options))
             if zygote.syntax_error is not None:
                 syntax_errors.append(zygote.syntax_error)
-                return stop.set()
+                stop.set()
             while not stop.is_set():
                 with lock:
                     i = next(todo, None)
@@ -258,16 +251,16 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
                     stop.set()
                 if result is None and not stop.is_set():  # the zygote died: start another one
                     zygote.close()
-                    zygote = new_zygote()
+                    zygotes.append(zygote := _Zygote(**options))
         except BaseException as exc:
             errors.append(exc)
             stop.set()
 
-    threads = []
+    threads = [threading.Thread(target=work, daemon=True)
+               for _ in range(max(1, min(workers or os.cpu_count() or 1, len(tests))))]
     try:
-        for _ in range(max(1, min(workers or os.cpu_count() or 1, len(tests)))):
-            threads.append(threading.Thread(target=work, daemon=True))
-            threads[-1].start()
+        for thread in threads:
+            thread.start()
         for thread in threads:
             thread.join()
     finally:  # also on KeyboardInterrupt: hang up (the zygotes kill their tests), then reap them
@@ -275,7 +268,8 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
         for zygote in list(zygotes):
             zygote.hang_up()
         for thread in threads:
-            thread.join()
+            if thread.ident:  # (started)
+                thread.join()
         for zygote in zygotes:
             zygote.close()
     if errors:
@@ -284,12 +278,9 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
         return Report(passed=False, syntax_error=syntax_errors[0],
                       results=[TestResult(SYNTAX_ERROR, message=syntax_errors[0].rstrip("\n"))
                                for _ in range(1 if stop_on_first_failure else len(tests))])
-    done = []
-    for result in results:  # in order; with stop_on_first_failure, up to the first failure
-        if result is None or (stop_on_first_failure and done and done[-1].verdict != PASSED):
-            break
-        done.append(result)
-    return Report(passed=len(done) == len(tests) and all(r.verdict == PASSED for r in done), results=done)
+    if stop_on_first_failure:  # in test order, up to the first failure (every test before it ran)
+        results = results[:next((i + 1 for i, r in enumerate(results) if r.verdict != PASSED), len(tests))]
+    return Report(passed=all(r.verdict == PASSED for r in results), results=results)
 
 
 def _judge(result, out, stdout, stderr, test, options):
