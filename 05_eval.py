@@ -424,7 +424,7 @@ def build_report(paths, rounds=200, seed=0, intersect=True, log=None):
     columns = []
     for (name, label, T, rs), ids in zip(groups, problem_sets):
         kept = rs if common is None else [r for r in rs if r.problem_id in common]
-        dropped = len(ids - (ids if common is None else common))
+        dropped = len(ids) - len({r.problem_id for r in kept})
         if dropped:
             log(f"{name}: {dropped} of {len(ids)} problems dropped (not in every column)")
         columns.append({"label": name, "file": label, "problems_dropped": dropped,
