@@ -98,7 +98,6 @@ import pwd
 import re
 import resource
 import select
-import selectors
 import signal
 import socket
 import stat
@@ -241,12 +240,10 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
                 if i is None:
                     return
                 cap = max(1 << 20, 2 * len(_bytes(tests[i].get("output", ""))) + 1024)
-                # (in function style a stdout flood is discarded, not closed: only returned values count)
-                result, out, err = zygote.run(tests[i]["input"], cap, close_on_flood=style == "stdio")
-                stdout, stderr = out.text(), err.text()
-                verdict, message = _judge(result, out, stdout, stderr, tests[i], options)
+                result, (stdout, flood), (stderr, cut) = zygote.run(tests[i]["input"], cap)
+                verdict, message = _judge(result, stdout, stderr, flood, tests[i], options)
                 results[i] = TestResult(verdict, stdout, stderr, result["wall_s"] if result else 0.0,
-                                        bool(out.dropped or err.dropped), message)
+                                        bool(flood or cut), message)
                 if stop_on_first_failure and results[i].verdict != PASSED:
                     stop.set()
                 if result is None and not stop.is_set():  # the zygote died: start another one
@@ -283,7 +280,7 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
     return Report(passed=all(r.verdict == PASSED for r in results), results=results)
 
 
-def _judge(result, out, stdout, stderr, test, options):
+def _judge(result, stdout, stderr, flood, test, options):
     """The zygote's account of one test -> (verdict, message) (implementation detail 2)."""
     if result is None:
         return EXCEPTION, ("The sandbox process died during this test (the program may have killed it); "
@@ -300,8 +297,8 @@ def _judge(result, out, stdout, stderr, test, options):
     if rc != 0 and (last_line.startswith("MemoryError") or
                     (rc < 0 and result["maxrss_kb"] * 1024 >= 0.8 * options["memory_limit_bytes"])):
         return OUT_OF_MEMORY, "Out of memory."
-    if options["style"] == "stdio" and out.dropped:
-        return WRONG_ANSWER, f"Output exceeded {out.head_cap} bytes."
+    if options["style"] == "stdio" and flood:
+        return WRONG_ANSWER, f"Output exceeded its limit by {flood} bytes."
     if rc != 0:
         start = stderr.find("Traceback (most recent call last):")
         message = stderr[start:] if start >= 0 else stderr.strip()
@@ -345,42 +342,22 @@ class _Zygote:
             print(f"02_sandbox: warning: no {', '.join(reply['missing'])} for the programs (these need "
                   "CAP_SYS_ADMIN): they can read your world-readable files and reach the network", file=sys.stderr)
 
-    def run(self, payload: str, stdout_cap: int, close_on_flood: bool = True):
-        """Run one test -> (the zygote's result dict or None if it died, stdout and stderr _Captures),
-        reading the pipes while it runs. Past stdout_cap, stdout is closed (the program gets EPIPE;
-        close_on_flood) or discarded."""
-        stdin_fd = _memfd(_bytes(payload))
-        (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
+    def run(self, payload: str, stdout_cap: int):
+        """Run one test -> (the zygote's result dict, None if it died; stdout and stderr as (text,
+        bytes dropped)). Output goes to in-memory files (RLIMIT_FSIZE caps them): stdout keeps its
+        first stdout_cap bytes, stderr its first and last STDERR_CAP / 2."""
+        fds = [_memfd(_bytes(payload)), _memfd(b""), _memfd(b"")]
         with contextlib.suppress(OSError):  # the zygote is gone: the socket reads as EOF below
-            socket.send_fds(self.sock, [b'{"op": "run"}'], [stdin_fd, out_w, err_w])
-        for fd in (stdin_fd, out_w, err_w):
-            os.close(fd)
-        captures = {out_r: _Capture(stdout_cap), err_r: _Capture(STDERR_CAP // 2, STDERR_CAP // 2)}
-        sel, result, answered = selectors.DefaultSelector(), None, False
-        for fd in [*captures, self.sock]:
-            sel.register(fd, selectors.EVENT_READ)
-        deadline = time.monotonic() + self.wall_limit + 30  # only if the zygote itself hangs
-        while sel.get_map() and time.monotonic() < deadline:
-            for key, _ in sel.select(deadline - time.monotonic()):
-                if key.fileobj is self.sock:
-                    try:
-                        data = self.sock.recv(1 << 20)
-                    except OSError:
-                        data = b""
-                    result, answered = (json.loads(data) if data else None), True
-                    sel.unregister(self.sock)
-                    deadline = min(deadline, time.monotonic() + 2)  # the pipes close right after
-                    continue
-                chunk = os.read(key.fd, 1 << 16)
-                if not chunk or (captures[key.fd].add(chunk) and close_on_flood and key.fd == out_r):
-                    sel.unregister(key.fd)  # EOF, or a stdout flood: stop reading (it gets EPIPE)
-                    os.close(key.fd)
-        for fd in set(sel.get_map()) & set(captures):  # (the zygote hangs)
-            os.close(fd)
-        sel.close()
-        if not answered:  # the zygote hangs: give it up
+            socket.send_fds(self.sock, [b'{"op": "run"}'], fds)
+        data = b""
+        if select.select([self.sock], [], [], self.wall_limit + 30)[0]:  # (a hang-up reads as EOF)
+            with contextlib.suppress(OSError):
+                data = self.sock.recv(1 << 20)
+        else:  # the zygote itself hangs: give it up
             self.proc.kill()
-        return result, captures[out_r], captures[err_r]
+        out, err = _read_output(fds[1], stdout_cap), _read_output(fds[2], STDERR_CAP // 2, STDERR_CAP // 2)
+        os.close(fds[0])
+        return (json.loads(data) if data else None), out, err
 
     def hang_up(self):
         with contextlib.suppress(OSError):
@@ -401,25 +378,14 @@ class _Zygote:
                                stdin=subprocess.DEVNULL, timeout=60)
 
 
-class _Capture:
-    """Bytes read from a pipe, capped: the first `head_cap` bytes and, optionally, the last `tail_cap`."""
-
-    def __init__(self, head_cap: int, tail_cap: int = 0):
-        self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
-        self.head_cap, self.tail_cap = head_cap, tail_cap
-
-    def add(self, chunk: bytes) -> bool:  # True once something had to be dropped
-        room = self.head_cap - len(self.head)
-        self.head += chunk[:room]
-        self.tail += chunk[room:]
-        excess = max(0, len(self.tail) - self.tail_cap)
-        self.dropped += excess
-        del self.tail[:excess]
-        return self.dropped > 0
-
-    def text(self) -> str:
-        marker = f"\n...(truncated {self.dropped} bytes)...\n" if self.dropped else ""
-        return bytes(self.head).decode(errors="replace") + marker + bytes(self.tail).decode(errors="replace")
+def _read_output(fd, head_cap, tail_cap=0):
+    """-> (text, bytes dropped): the first head_cap bytes of the file and, optionally, the last tail_cap."""
+    size = os.fstat(fd).st_size
+    dropped = max(0, size - head_cap - tail_cap)
+    head, tail = os.pread(fd, head_cap, 0), os.pread(fd, max(0, size - head_cap - dropped), head_cap + dropped)
+    os.close(fd)
+    marker = f"\n...(truncated {dropped} bytes)...\n" if dropped else ""
+    return head.decode(errors="replace") + marker + tail.decode(errors="replace"), dropped
 
 
 def _bytes(text: str) -> bytes:
@@ -610,8 +576,8 @@ def main(argv=None):
 # PYTHONHASHSEED applies): the repository's folder is never on its sys.path, nor in privileged mode's
 # filesystem. It talks JSON over a SOCK_SEQPACKET socket (fd FD). Setup: the caller sends {style,
 # entry_point, time_limit_s, memory_limit_bytes, drop_privileges} and the code (memfd), the zygote
-# answers {"ok", "missing"} | {"syntax_error"} | {"error"}. Per test: [stdin memfd, stdout pipe, stderr
-# pipe] -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
+# answers {"ok", "missing"} | {"syntax_error"} | {"error"}. Per test: [stdin memfd, stdout memfd, stderr
+# memfd] -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
 _PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading".split()
 _UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
@@ -1027,7 +993,7 @@ class _Helper:
         _libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         # os.environ is already SANDBOX_ENV, random was reseeded by its own at-fork hook, and
         # sys.stdin/stdout/stderr are the interpreter's own objects on fds 0-2 (still unused), now
-        # reading the memfd and writing the pipes: just as `python solution.py`.
+        # reading the memfd and writing memfds: just as `python solution.py`.
         sys.argv = ["solution.py"]
         # function style (detail 4): a module that serves the tester's calls; its exit status means nothing
         module = types.ModuleType("solution" if calls else "__main__")

@@ -320,10 +320,10 @@ def test_hanging_up_on_a_zygote_stops_its_running_test():  # what run_tests does
     token = new_token()
     zygote = sb._Zygote(marked("mark()\nprint('started', flush=True)\ntime.sleep(30)", token), "stdio", None, 2.0, 256 << 20, ROOT)
     threading.Timer(0.5, zygote.hang_up).start()
-    result, out, _ = zygote.run("", 1 << 20)
+    result, (stdout, _), _ = zygote.run("", 1 << 20)
     zygote.close()
     assert result is None  # (the wall limit would have given a result: timed_out)
-    assert out.text() == "started\n"
+    assert stdout == "started\n"
     assert_none_left(token)
 
 
