@@ -574,10 +574,10 @@ def main(argv=None):
 # APPENDIX: the zygote, the test process and the tester; none of this runs in the caller. The zygote
 # is `python -s -c _BOOT /path/to/02_sandbox.py FD` in "/" with SANDBOX_ENV (-s, not -I, so that
 # PYTHONHASHSEED applies): the repository's folder is never on its sys.path, nor in privileged mode's
-# filesystem. It talks JSON over a SOCK_SEQPACKET socket (fd FD). Setup: the caller sends {style,
-# entry_point, time_limit_s, memory_limit_bytes, drop_privileges} and the code (memfd), the zygote
-# answers {"ok", "missing"} | {"syntax_error"} | {"error"}. Per test: [stdin memfd, stdout memfd, stderr
-# memfd] -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
+# filesystem. It talks JSON over a SOCK_SEQPACKET socket (fd FD). Setup: {style, entry_point,
+# time_limit_s, memory_limit_bytes, drop_privileges} and the code (memfd) -> {"ok", "missing"} |
+# {"syntax_error"} | {"error"}. Per test: stdin, stdout and stderr (memfds) -> {returncode, cpu_s,
+# maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
 _PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading".split()
 _UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
@@ -621,22 +621,10 @@ def _keep_only(fds):  # close every fd >= 3 but these
 
 
 def _format_exception(exc):  # without our frames: it reads like `python solution.py`'s traceback
-    return "".join(traceback.format_exception(type(exc), exc, _without_our_frames(exc.__traceback__)))
-
-
-def _without_our_frames(tb):
+    tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename in (__file__, "<string>"):
         tb = tb.tb_next
-    return tb
-
-
-def _count_tasks(uid):  # processes + threads of uid: what RLIMIT_NPROC counts
-    count = 0
-    for entry in os.scandir("/proc"):
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                count += len(os.listdir(f"/proc/{entry.name}/task"))
-    return count
+    return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
 def _memfd_filter():
@@ -656,18 +644,14 @@ def _memfd_filter():
 
 
 # --- privileged mode: a uid, namespaces and a filesystem of the programs' own (detail 7) -------
-def _claim_uid():
-    """-> (uid, lock folder): a uid from the pool, held by an flock on <lock folder>/<uid> while we live."""
-    lock_dir = "/run/rlef-sandbox"
+def _claim_uid(lock_dir):
+    """A uid from the pool, not a real account's, held by an flock on <lock_dir>/<uid> while we live."""
     os.makedirs(lock_dir, 0o700, exist_ok=True)
-    st = os.lstat(lock_dir)
-    if st.st_uid != 0 or not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o022:
-        raise RuntimeError(f"{lock_dir} must be a directory owned by root, not writable by others")
-    for uid in sorted(set(_UID_POOL) - {entry.pw_uid for entry in pwd.getpwall()}):  # never a real account's
+    for uid in sorted(set(_UID_POOL) - {entry.pw_uid for entry in pwd.getpwall()}):
         fd = os.open(os.path.join(lock_dir, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return uid, lock_dir  # (fd stays open: the lock is ours until we exit)
+            return uid  # (fd stays open: the lock is ours until we exit)
         except BlockingIOError:
             os.close(fd)
     raise RuntimeError("all sandbox uids are in use")
@@ -705,9 +689,9 @@ def _make_root(root):
     for name in ("null", "zero", "full", "random", "urandom"):
         open(f"{root}/dev/{name}", "w").close()
         _mount(f"/dev/{name}", f"{root}/dev/{name}", None, MS_BIND)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-                         ("stderr", "/proc/self/fd/2")):
-        os.symlink(target, f"{root}/dev/{name}")
+    os.symlink("/proc/self/fd", f"{root}/dev/fd")
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        os.symlink(f"/proc/self/fd/{fd}", f"{root}/dev/{name}")
     os.mkdir(root + "/proc")
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     os.umask(umask)
@@ -728,7 +712,7 @@ def _import_through_fds():
     return held
 
 
-# --- cleaning up after a test -----------------------------------------------------------------
+# --- counting and cleaning up -----------------------------------------------------------------
 def _children():  # our child processes (/proc/<pid>/stat: "pid (comm) state ppid ...")
     kids = []
     for name in filter(str.isdigit, os.listdir("/proc")):
@@ -736,6 +720,15 @@ def _children():  # our child processes (/proc/<pid>/stat: "pid (comm) state ppi
             if int(f.read().rsplit(")", 1)[1].split()[1]) == os.getpid():
                 kids.append(int(name))
     return kids
+
+
+def _count_tasks(uid):  # processes + threads of uid: what RLIMIT_NPROC counts
+    count = 0
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            if os.stat(f"/proc/{name}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{name}/task"))
+    return count
 
 
 def _remove_tree(path):
@@ -767,19 +760,11 @@ def _remove_tree(path):
 def _ipc_objects(uid):  # SysV IPC objects created by uid
     found = set()
     for kind in ("shm", "msg", "sem"):
-        try:
-            with open(f"/proc/sysvipc/{kind}") as f:
-                header, *rows = f.read().splitlines()
-        except OSError:
-            continue
-        column = header.split().index("cuid")
-        found |= {(kind, int(row.split()[1])) for row in rows if row.split()[column:column + 1] == [str(uid)]}
+        with contextlib.suppress(OSError), open(f"/proc/sysvipc/{kind}") as f:
+            header, *rows = f.read().splitlines()
+            column = header.split().index("cuid")
+            found |= {(kind, int(row.split()[1])) for row in rows if row.split()[column:column + 1] == [str(uid)]}
     return found
-
-
-def _remove_ipc(objects):  # IPC_RMID: segments, queues and semaphores outlive their processes
-    for kind, ident in objects:
-        getattr(_LIBC, kind + "ctl")(ident, *((0,) if kind == "sem" else ()), 0, None)
 
 
 # --- function style (detail 4): values cross between the processes pickled -------------------
@@ -869,14 +854,8 @@ def _run_program(code, module, calls, entry_point):
             status = 1
     except BaseException as exc:
         status = 1
-        try:
-            if sys.excepthook is sys.__excepthook__:  # the C hook can't see our linecache entry
-                print(_format_exception(exc), end="", file=sys.stderr)
-            else:
-                tb = _without_our_frames(exc.__traceback__)
-                sys.excepthook(type(exc), exc.with_traceback(tb), tb)
-        except BaseException:
-            os.write(2, b"\n" + type(exc).__name__.encode() + b"\n")
+        with contextlib.suppress(BaseException):  # (the program may have broken sys.stderr)
+            print(_format_exception(exc), end="", file=sys.stderr)
     with contextlib.suppress(BaseException):
         threading._shutdown()
         atexit._run_exitfuncs()
@@ -893,13 +872,10 @@ class _Helper:
 
     def __init__(self, sock):
         self.sock = sock  # to the caller
-        self.setup = {}  # style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges
-        self.code = None  # the program, compiled once
         self.uid = None  # the programs' uid, in privileged mode
         self.pid_namespace = False  # we are pid 1 of a pid namespace of our own
         self.path_fds = []  # import directories held open (_import_through_fds)
         self.memfd_filter = _memfd_filter()
-        self.vm_overhead = self.cpu_limit = self.wall_limit = self.nproc = 0  # limits (detail 1), set in serve
 
     def receive(self):  # -> (message, fds); exits when the caller hangs up
         data, fds, _, _ = socket.recv_fds(self.sock, 1 << 16, 4)
@@ -909,43 +885,43 @@ class _Helper:
 
     def serve(self):
         """Answer the setup message, then run one test per message until the caller hangs up."""
-        self.setup, fds = self.receive()
-        if self.setup["style"] == "function":
+        setup, fds = self.receive()
+        self.style, self.entry_point = setup["style"], setup["entry_point"]
+        if self.style == "function":
             __import__("typing")  # HumanEval code starts with `from typing import ...`: load it once
         try:
-            reply = self.prepare(fds[0])
+            reply = self.prepare(_read_fd(fds[0]), setup["drop_privileges"])
         except Exception as exc:
             reply = {"error": f"sandbox setup failed: {exc!r}"}
         self.sock.send(json.dumps(reply).encode())
         if "ok" not in reply:
             os._exit(0)
-        with open("/proc/self/statm") as f:  # our address space = the interpreter's overhead
-            self.vm_overhead = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        self.cpu_limit = max(1, int(-(-self.setup["time_limit_s"] // 1)))
-        self.wall_limit = 3 * self.setup["time_limit_s"] + 1
-        self.nproc = 64 + (0 if self.uid is not None or os.geteuid() == 0 else _count_tasks(os.getuid()))
+        with open("/proc/self/statm") as f:  # + our own address space, the interpreter's (detail 1)
+            self.memory = setup["memory_limit_bytes"] + int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        self.cpu_limit = max(1, int(-(-setup["time_limit_s"] // 1)))
+        self.wall_limit = 3 * setup["time_limit_s"] + 1
+        self.nproc = 64 + (0 if os.geteuid() == 0 else _count_tasks(os.getuid()))
         gc.freeze()  # the children's GC won't touch (copy) our objects
         while True:
             self.run_one(self.receive()[1])
 
-    def prepare(self, code_fd):
+    def prepare(self, source, drop_privileges):
         """Compile the code; in privileged mode claim a uid and isolate -> the reply to the setup."""
-        source = _read_fd(code_fd)
         try:
             self.code = compile(source, "solution.py", "exec", dont_inherit=True)
         except Exception as exc:  # SyntaxError, NUL bytes, nesting too deep
             return {"syntax_error": _cut("".join(traceback.format_exception_only(type(exc), exc)), 4000)}
         linecache.cache["solution.py"] = (len(source), None, source.splitlines(True), "solution.py")
         missing = []
-        if self.setup["drop_privileges"]:
-            self.uid, lock_dir = _claim_uid()
-            missing = self.isolate(lock_dir)
+        if drop_privileges:
+            self.uid = _claim_uid("/run/rlef-sandbox")
+            missing = self.isolate("/run/rlef-sandbox")
             if missing:
                 self.path_fds = _import_through_fds()
         _libc("prctl", PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of the program come to us
         return {"ok": True, "missing": missing}
 
-    def isolate(self, lock_dir):  # -> what is missing. The namespaces need CAP_SYS_ADMIN.
+    def isolate(self, root):  # -> what is missing. The namespaces need CAP_SYS_ADMIN.
         if not _libc("unshare", CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID):
             return ["mount, network, IPC and pid namespaces"]
         pid = os.fork()  # our child is pid 1 of the new pid namespace: the zygote from now on. When
@@ -959,13 +935,13 @@ class _Helper:
             for name, value in (("shmall", 4096), ("shmmni", 32), ("msgmni", 16), ("sem", "32 1024 32 16")):
                 with open(f"/proc/sys/kernel/{name}", "w") as f:  # this IPC namespace's limits: SysV
                     f.write(str(value))  # memory is outside RLIMIT_AS (16 MiB here)
-            _make_root(lock_dir)
+            _make_root(root)
             return []
         except OSError as exc:
             return [f"IPC limits and a filesystem view of their own ({exc})"]
 
     def limit_process(self):  # RLIMIT_AS and RLIMIT_CPU: the program's and the tester's
-        _set_limit(resource.RLIMIT_AS, self.setup["memory_limit_bytes"] + self.vm_overhead)
+        _set_limit(resource.RLIMIT_AS, self.memory)
         _set_limit(resource.RLIMIT_CPU, self.cpu_limit, self.cpu_limit + 1)
         if hasattr(sys, "set_int_max_str_digits"):  # detail 3
             sys.set_int_max_str_digits(0)
@@ -992,14 +968,13 @@ class _Helper:
             _libc("prctl", PR_SET_SECCOMP, 2, ctypes.byref(self.memfd_filter[1]), 0, 0)
         _libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         # os.environ is already SANDBOX_ENV, random was reseeded by its own at-fork hook, and
-        # sys.stdin/stdout/stderr are the interpreter's own objects on fds 0-2 (still unused), now
-        # reading the memfd and writing memfds: just as `python solution.py`.
+        # sys.stdin/stdout/stderr are the interpreter's own objects on fds 0-2 (unused so far): as for
+        # `python solution.py`. In function style the program is a module that serves the tester's calls.
         sys.argv = ["solution.py"]
-        # function style (detail 4): a module that serves the tester's calls; its exit status means nothing
         module = types.ModuleType("solution" if calls else "__main__")
         module.__file__, module.__builtins__ = "solution.py", builtins
         sys.modules[module.__name__] = module
-        _run_program(self.code, module, calls, self.setup["entry_point"])
+        _run_program(self.code, module, calls, self.entry_point)
 
     def tester(self, snippet_fd, calls, verdict_fd):
         """The trusted process of function style: runs the test snippet, writes {"verdict", "message"}.
@@ -1062,7 +1037,7 @@ class _Helper:
             os.chown(workdir, self.uid, self.uid)
         ipc_before = _ipc_objects(os.getuid()) if self.uid is None else set()  # (non-root: the user's own)
         start = time.monotonic()
-        if self.setup["style"] == "function":  # the memfd holds the test snippet, not stdin
+        if self.style == "function":  # the memfd holds the test snippet, not stdin
             pid, status, usage, timed_out, outcome = self.run_function_test(fds, workdir, start + self.wall_limit)
         else:
             pid, outcome = _fork(lambda: self.program(fds, workdir, None)), None
@@ -1075,8 +1050,9 @@ class _Helper:
             self.sock.send(json.dumps({"returncode": None if status is None else os.waitstatus_to_exitcode(status),
                                        "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
                                        "wall_s": wall, "timed_out": timed_out, "outcome": outcome}).encode())
-        if not self.pid_namespace:  # (an IPC namespace of our own dies with us)
-            _remove_ipc(_ipc_objects(os.getuid() if self.uid is None else self.uid) - ipc_before)
+        if not self.pid_namespace:  # SysV IPC objects outlive their processes (our IPC namespace dies with us)
+            for kind, ident in _ipc_objects(os.getuid() if self.uid is None else self.uid) - ipc_before:
+                getattr(_LIBC, kind + "ctl")(ident, *((0,) if kind == "sem" else ()), 0, None)  # IPC_RMID
         _remove_tree(workdir)
         if self.uid is not None:  # what the program's uid left in /tmp & co.
             for path in filter(os.path.isdir, _WRITABLE):
