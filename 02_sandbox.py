@@ -318,19 +318,17 @@ class _Zygote:
     """The caller's handle on one zygote, which compiles the program once, then forks it once per test."""
 
     def __init__(self, code, style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges):
+        setup = dict(style=style, entry_point=entry_point, time_limit_s=time_limit_s,
+                     memory_limit_bytes=memory_limit_bytes, drop_privileges=drop_privileges)
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.proc = subprocess.Popen(_helper_command(str(theirs.fileno())), pass_fds=[theirs.fileno()],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=SANDBOX_ENV,
-                                     cwd="/", start_new_session=True)  # ^C reaches us, not it
-        theirs.close()
-        self.wall_limit = 3 * time_limit_s + 1
-        setup = {"style": style, "entry_point": entry_point, "time_limit_s": time_limit_s,
-                 "memory_limit_bytes": memory_limit_bytes, "drop_privileges": drop_privileges}
         code_fd = _memfd(_bytes(code))
-        try:
-            socket.send_fds(self.sock, [json.dumps(setup).encode()], [code_fd])
-        finally:
-            os.close(code_fd)
+        self.proc = subprocess.Popen(_helper_command(str(theirs.fileno()), str(code_fd), json.dumps(setup)),
+                                     pass_fds=[theirs.fileno(), code_fd], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, env=SANDBOX_ENV, cwd="/",
+                                     start_new_session=True)  # ^C reaches us, not it
+        theirs.close()
+        os.close(code_fd)
+        self.wall_limit = 3 * time_limit_s + 1
         reply = self.sock.recv(1 << 20) if select.select([self.sock], [], [], 60)[0] else b""
         reply = json.loads(reply) if reply else {"error": "the sandbox helper did not start (see its errors above)"}
         if "error" in reply:
@@ -348,7 +346,7 @@ class _Zygote:
         first stdout_cap bytes, stderr its first and last STDERR_CAP / 2."""
         fds = [_memfd(_bytes(payload)), _memfd(b""), _memfd(b"")]
         with contextlib.suppress(OSError):  # the zygote is gone: the socket reads as EOF below
-            socket.send_fds(self.sock, [b'{"op": "run"}'], fds)
+            socket.send_fds(self.sock, [b"run"], fds)
         data = b""
         if select.select([self.sock], [], [], self.wall_limit + 30)[0]:  # (a hang-up reads as EOF)
             with contextlib.suppress(OSError):
@@ -371,11 +369,9 @@ class _Zygote:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        if self.proc.returncode != 0:  # it died mid-test: remove its working directory for it
-            for path in glob.glob(f"/tmp/rlef-{self.proc.pid}-*"):  # (its environment has no TMPDIR)
-                # in a process of its own: the removal changes the working directory as it goes
-                subprocess.run(_helper_command("--remove", path), env=SANDBOX_ENV,
-                               stdin=subprocess.DEVNULL, timeout=60)
+        if self.proc.returncode != 0:  # it died mid-test: remove its working directory (in a process
+            for path in glob.glob(f"/tmp/rlef-{self.proc.pid}-*"):  # of its own: the removal changes directory)
+                subprocess.run(_helper_command("--remove", path), env=SANDBOX_ENV, stdin=subprocess.DEVNULL, timeout=60)
 
 
 def _read_output(fd, head_cap, tail_cap=0):
@@ -396,12 +392,9 @@ def _bytes(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-def _memfd(data: bytes) -> int:
-    """An in-memory file holding `data` (stdin for a test; the code for a zygote)."""
+def _memfd(data: bytes) -> int:  # an in-memory file holding data (a test's stdin, the code, output)
     fd = os.memfd_create("rlef", os.MFD_CLOEXEC)
-    with open(fd, "wb", closefd=False) as f:
-        f.write(data)
-    os.lseek(fd, 0, os.SEEK_SET)
+    os.pwrite(fd, data, 0)
     return fd
 
 
@@ -572,12 +565,12 @@ def main(argv=None):
 
 # ==============================================================================================
 # APPENDIX: the zygote, the test process and the tester; none of this runs in the caller. The zygote
-# is `python -s -c _BOOT /path/to/02_sandbox.py FD` in "/" with SANDBOX_ENV (-s, not -I, so that
-# PYTHONHASHSEED applies): the repository's folder is never on its sys.path, nor in privileged mode's
-# filesystem. It talks JSON over a SOCK_SEQPACKET socket (fd FD). Setup: {style, entry_point,
-# time_limit_s, memory_limit_bytes, drop_privileges} and the code (memfd) -> {"ok", "missing"} |
-# {"syntax_error"} | {"error"}. Per test: stdin, stdout and stderr (memfds) -> {returncode, cpu_s,
-# maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
+# is `python -s -c _BOOT /path/to/02_sandbox.py SOCKET CODE SETUP` in "/" with SANDBOX_ENV (-s, not
+# -I, so that PYTHONHASHSEED applies): the repository's folder is never on its sys.path, nor in
+# privileged mode's filesystem. SOCKET and CODE are fds (a SOCK_SEQPACKET socket, a memfd), SETUP is
+# {style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges}. The zygote answers with
+# JSON {"ok", "missing"} | {"syntax_error"} | {"error"}, then per test: stdin, stdout and stderr
+# (memfds) -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
 _PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading".split()
 _UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
@@ -877,20 +870,13 @@ class _Helper:
         self.path_fds = []  # import directories held open (_import_through_fds)
         self.memfd_filter = _memfd_filter()
 
-    def receive(self):  # -> (message, fds); exits when the caller hangs up
-        data, fds, _, _ = socket.recv_fds(self.sock, 1 << 16, 4)
-        if not data:
-            os._exit(0)
-        return json.loads(data), fds
-
-    def serve(self):
-        """Answer the setup message, then run one test per message until the caller hangs up."""
-        setup, fds = self.receive()
+    def serve(self, code_fd, setup):
+        """Answer the setup, then run one test per message until the caller hangs up."""
         self.style, self.entry_point = setup["style"], setup["entry_point"]
         if self.style == "function":
             __import__("typing")  # HumanEval code starts with `from typing import ...`: load it once
         try:
-            reply = self.prepare(_read_fd(fds[0]), setup["drop_privileges"])
+            reply = self.prepare(_read_fd(code_fd), setup["drop_privileges"])
         except Exception as exc:
             reply = {"error": f"sandbox setup failed: {exc!r}"}
         self.sock.send(json.dumps(reply).encode())
@@ -902,8 +888,11 @@ class _Helper:
         self.wall_limit = 3 * setup["time_limit_s"] + 1
         self.nproc = 64 + (0 if os.geteuid() == 0 else _count_tasks(os.getuid()))
         gc.freeze()  # the children's GC won't touch (copy) our objects
-        while True:
-            self.run_one(self.receive()[1])
+        while True:  # until the caller hangs up
+            data, fds, _, _ = socket.recv_fds(self.sock, 16, 3)
+            if not data:
+                os._exit(0)
+            self.run_one(fds)
 
     def prepare(self, source, drop_privileges):
         """Compile the code; in privileged mode claim a uid and isolate -> the reply to the setup."""
@@ -1046,7 +1035,7 @@ class _Helper:
             status, usage, timed_out = self.wait_for(pid, start + self.wall_limit)
         wall = time.monotonic() - start
         self.kill_leftovers(pid)
-        with contextlib.suppress(OSError):  # (if the caller is gone, receive() exits)
+        with contextlib.suppress(OSError):  # (if the caller is gone, serve() exits next)
             self.sock.send(json.dumps({"returncode": None if status is None else os.waitstatus_to_exitcode(status),
                                        "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
                                        "wall_s": wall, "timed_out": timed_out, "outcome": outcome}).encode())
@@ -1095,7 +1084,8 @@ class _Helper:
 
 
 def _helper_main(argv):
-    """The zygote's entry point (`_BOOT` calls it): argv is [socket fd] or ["--remove", folder]."""
+    """The zygote's entry point (`_BOOT` calls it): argv is [socket fd, code fd, setup JSON] or
+    ["--remove", folder]."""
     if argv[0] == "--remove":  # the caller's clean-up after a zygote died mid-test
         _remove_tree(argv[1])
         os._exit(0)
@@ -1104,7 +1094,7 @@ def _helper_main(argv):
     _libc("prctl", PR_SET_DUMPABLE, 0, 0, 0, 0)
     for name in _PRELOAD:  # imported once here, shared by every test
         __import__(name)
-    _Helper(socket.socket(fileno=int(argv[0]))).serve()
+    _Helper(socket.socket(fileno=int(argv[0]))).serve(int(argv[1]), json.loads(argv[2]))
 
 
 if __name__ == "__main__":
