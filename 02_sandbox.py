@@ -975,49 +975,23 @@ class _Helper:
         _keep_only([calls.fileno(), verdict_fd])
         self.limit_process()
         linecache.cache["test.py"] = (len(snippet), None, snippet.splitlines(True), "test.py")
-        stream = calls.makefile("rwb")
+        stream, verdict, message = calls.makefile("rwb"), PASSED, ""
         try:
             tree = ast.parse(snippet, "test.py")
             names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
             namespace = {name: _remote(stream, name) for name in names}
             namespace.update(__name__="test", __builtins__=builtins, __equal__=_ShowValues.equal)
             exec(compile(ast.fix_missing_locations(_ShowValues().visit(tree)), "test.py", "exec"), namespace)
-            outcome = {"verdict": PASSED}
         except _ProgramGone:
-            outcome = {"verdict": "GONE"}
+            verdict = "GONE"
         except _CallFailed as exc:
-            outcome = {"verdict": exc.args[0], "message": exc.args[1]}
+            verdict, message = exc.args
         except AssertionError as exc:
-            outcome = {"verdict": WRONG_ANSWER, "message": str(exc) or type(exc).__name__}
+            verdict, message = WRONG_ANSWER, str(exc) or type(exc).__name__
         except BaseException as exc:  # the test itself failed (TypeError on None...)
-            outcome = {"verdict": EXCEPTION, "message": _format_exception(exc)}
-        outcome["message"] = _cut(outcome.get("message", ""), 16000)
-        os.write(verdict_fd, json.dumps(outcome).encode())
+            verdict, message = EXCEPTION, _format_exception(exc)
+        os.write(verdict_fd, json.dumps({"verdict": verdict, "message": _cut(message, 16000)}).encode())
         os._exit(0)
-
-    def run_function_test(self, fds, workdir, deadline):
-        """-> (program's pid, status or None, rusage, timed_out, the tester's outcome or None)."""
-        calls, theirs = socket.socketpair()
-        # The program is forked first, from a zygote that never read a test: no test or expected
-        # value is ever in its memory. The tester reads the snippet itself.
-        pid = _fork(lambda: self.program(fds, workdir, theirs))
-        theirs.close()
-        verdict_r, verdict_w = os.pipe()
-        tester_pid = _fork(lambda: self.tester(fds[0], calls, verdict_w))
-        for fd in [verdict_w, *fds]:
-            os.close(fd)
-        calls.close()
-        timed_out = self.wait_for(tester_pid, deadline)[2]
-        try:  # (a tester that died wrote nothing)
-            outcome = json.loads(os.read(verdict_r, 1 << 20))
-        except ValueError:
-            outcome = None
-        os.close(verdict_r)
-        if outcome and outcome["verdict"] == "GONE":  # the program is ending: its status says why
-            status, usage, timed_out = self.wait_for(pid, deadline)
-            return pid, status, usage, timed_out, outcome
-        os.kill(pid, signal.SIGKILL)  # still serving calls: the test is over
-        return pid, None, os.wait4(pid, 0)[2], timed_out, outcome
 
     def run_one(self, fds):
         """One test: fork, wait, answer the caller, then tidy up while it judges."""
@@ -1025,21 +999,39 @@ class _Helper:
         if self.uid is not None:
             os.chown(workdir, self.uid, self.uid)
         ipc_before = _ipc_objects(os.getuid()) if self.uid is None else set()  # (non-root: the user's own)
-        start = time.monotonic()
-        if self.style == "function":  # the memfd holds the test snippet, not stdin
-            pid, status, usage, timed_out, outcome = self.run_function_test(fds, workdir, start + self.wall_limit)
-        else:
-            pid, outcome = _fork(lambda: self.program(fds, workdir, None)), None
-            for fd in fds:
-                os.close(fd)
-            status, usage, timed_out = self.wait_for(pid, start + self.wall_limit)
+        start, outcome = time.monotonic(), None
+        deadline = start + self.wall_limit
+        # The program is forked first, from a zygote that never read a test: no test or expected value
+        # is ever in its memory. In function style the tester reads the snippet (fds[0]) and calls it.
+        calls, theirs = socket.socketpair() if self.style == "function" else (None, None)
+        pid = _fork(lambda: self.program(fds, workdir, theirs))
+        if calls:
+            theirs.close()
+            verdict_r, verdict_w = os.pipe()
+            tester = _fork(lambda: self.tester(fds[0], calls, verdict_w))
+            calls.close()
+            os.close(verdict_w)
+            timed_out = self.wait_for(tester, deadline)[2]
+            with contextlib.suppress(ValueError):  # (a tester that died wrote nothing)
+                outcome = json.loads(os.read(verdict_r, 1 << 20))
+            os.close(verdict_r)
+        for fd in fds:
+            os.close(fd)
+        if calls and (outcome or {}).get("verdict") != "GONE":  # still serving calls: the test is over
+            os.kill(pid, signal.SIGKILL)
+            status, usage = None, os.wait4(pid, 0)[2]
+        else:  # stdio, or the program is ending: its status says why
+            status, usage, timed_out = self.wait_for(pid, deadline)
         wall = time.monotonic() - start
         self.kill_leftovers(pid)
         with contextlib.suppress(OSError):  # (if the caller is gone, serve() exits next)
             self.sock.send(json.dumps({"returncode": None if status is None else os.waitstatus_to_exitcode(status),
                                        "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
                                        "wall_s": wall, "timed_out": timed_out, "outcome": outcome}).encode())
-        if not self.pid_namespace:  # SysV IPC objects outlive their processes (our IPC namespace dies with us)
+        self.tidy_up(workdir, ipc_before)
+
+    def tidy_up(self, workdir, ipc_before):  # what the test left: SysV IPC objects and files
+        if not self.pid_namespace:  # (our own IPC namespace dies with us)
             for kind, ident in _ipc_objects(os.getuid() if self.uid is None else self.uid) - ipc_before:
                 getattr(_LIBC, kind + "ctl")(ident, *((0,) if kind == "sem" else ()), 0, None)  # IPC_RMID
         _remove_tree(workdir)
