@@ -92,7 +92,6 @@ import glob
 import json
 import linecache
 import os
-import pathlib
 import pickle
 import pwd
 import re
@@ -420,43 +419,42 @@ def _flag(default, help_text, choices=None):
 
 @dataclass
 class Config:
+    # verify a data set
     data: str = _flag("runs/data/mini", "folder of <split>.jsonl problems (01_data.py writes them)")
     split: str = _flag("all", "split to verify", choices=["all", "train", "valid", "test"])
     report: str = _flag("", "verification report to write (default: <data>/verify.json)")
+    # or judge one program
     code: str = _flag("", "judge this program (a .py file) instead of verifying a data set")
     tests: str = _flag("", "with --code: JSON file, a list of {input, output} or a problem")
     json: bool = _flag(False, "with --code: print the report as JSON")
+    # or measure
     bench: bool = _flag(False, "time run_tests against a fresh interpreter per test")
 
 
-def all_tests(problem):
-    return problem["public_tests"] + problem["private_tests"] + problem["generated_tests"]
-
-
-def judge_options(problem):
-    return dict(style=problem.get("style", "stdio"), entry_point=problem.get("entry_point"),
-                time_limit_s=problem.get("time_limit_s") or 10.0,
-                memory_limit_bytes=problem.get("memory_limit_bytes") or 1 << 30)
-
-
-def load_problems(cfg):
-    splits = ["train", "valid", "test"] if cfg.split == "all" else [cfg.split]
-    paths = [path for path in (os.path.join(cfg.data, f"{s}.jsonl") for s in splits) if os.path.exists(path)]
-    if not paths:
-        raise SystemExit(f"error: no {'/'.join(splits)}.jsonl in {cfg.data} (run `python 01_data.py` first)")
-    lines = [line for path in paths for line in pathlib.Path(path).read_text().split("\n")]
-    return [json.loads(line) for line in lines if line.strip()]
+def judge(code, problem, **kw) -> Report:  # all of a problem's tests, with its limits
+    return run_tests(code, problem["public_tests"] + problem["private_tests"] + problem["generated_tests"],
+                     style=problem.get("style", "stdio"), entry_point=problem.get("entry_point"),
+                     time_limit_s=problem.get("time_limit_s") or 10.0,
+                     memory_limit_bytes=problem.get("memory_limit_bytes") or 1 << 30, **kw)
 
 
 def verify(cfg):
     """Reference solutions must pass every test; incorrect solutions must fail at least one."""
-    problems, failed, accepted, total = load_problems(cfg), [], [], 0
+    splits = ["train", "valid", "test"] if cfg.split == "all" else [cfg.split]
+    paths = [path for path in (os.path.join(cfg.data, f"{s}.jsonl") for s in splits) if os.path.exists(path)]
+    if not paths:
+        raise SystemExit(f"error: no {'/'.join(splits)}.jsonl in {cfg.data} (run `python 01_data.py` first)")
+    problems = []
+    for path in paths:
+        with open(path) as f:  # (one problem per "\n"-ended line)
+            problems += [json.loads(line) for line in f if line.strip()]
+    failed, accepted, total = [], [], 0
     for number, problem in enumerate(problems, 1):
         if sys.stderr.isatty():  # progress
             print(f"\rverifying {number}/{len(problems)}", end="", file=sys.stderr, flush=True)
-        tests, options, verdict = all_tests(problem), judge_options(problem), "NO_SOLUTION"
+        verdict = "NO_SOLUTION"
         for solution in problem["solutions"]:
-            report = run_tests(solution, tests, stop_on_first_failure=True, **options)
+            report = judge(solution, problem, stop_on_first_failure=True)
             verdict = PASSED if report.passed else (report.results[-1].verdict if report.results else "NO_TESTS")
             if report.passed:
                 break
@@ -464,7 +462,7 @@ def verify(cfg):
             failed.append({"id": problem["id"], "verdict": verdict})
         for bad in problem["incorrect_solutions"]:
             total += 1
-            if run_tests(bad, tests, stop_on_first_failure=True, **options).passed:
+            if judge(bad, problem, stop_on_first_failure=True).passed:
                 accepted.append(problem["id"])
     print(end="\n" if sys.stderr.isatty() else "", file=sys.stderr)
     result = {"problems": len(problems), "verified": len(problems) - len(failed), "failed": failed,
@@ -491,8 +489,8 @@ def judge_one(cfg):
             code, spec = f.read(), json.load(g)
     except (OSError, ValueError) as exc:
         raise SystemExit(f"error: cannot read --code/--tests: {exc}")
-    problem = {"public_tests": spec, "private_tests": [], "generated_tests": []} if isinstance(spec, list) else spec
-    report = run_tests(code, all_tests(problem), **judge_options(problem))
+    report = judge(code, {"public_tests": spec, "private_tests": [], "generated_tests": []}
+                   if isinstance(spec, list) else spec)
     if cfg.json:
         print(json.dumps(asdict(report), indent=1))
     else:
@@ -536,10 +534,9 @@ def bench(cfg):
 
 
 def yes_or_no(text):  # for bool flags
-    for value, words in ((True, ("1", "true", "yes", "y")), (False, ("0", "false", "no", "n"))):
-        if text.lower() in words:
-            return value
-    raise ValueError(f"expected yes or no, not {text!r}")
+    if text.lower() not in ("1", "true", "yes", "y", "0", "false", "no", "n"):
+        raise ValueError(f"expected yes or no, not {text!r}")
+    return text.lower() in ("1", "true", "yes", "y")
 
 
 def parse_args(argv=None) -> Config:
