@@ -21,35 +21,31 @@ incorrect solutions on all its tests and writes <data>/verify.json: {"problems",
 non-zero if a problem has no passing reference solution or an incorrect solution of the mini set
 passes. Judging one program prints a verdict per test (--json: the Report), non-zero unless all pass.
 
-Threat model (each point has a test in tests/test_02_sandbox.py). Covered in both modes: limits on
-CPU, wall clock, a process's memory (RLIMIT_AS; seccomp refuses memfd_create), fork bombs, output
-floods and file sizes; every process a test left is killed, also after setsid() or a double fork;
-deep or chmod 000 working directories and SysV IPC objects are removed; the environment is scrubbed;
-any program or test text gets a verdict; in function style no pass comes from exit status 0
-(sys.exit, atexit, SystemExit), a rigged __eq__, patched builtins, the expected value read from a
-frame (no test is ever in the program's process) or a verdict forged through /proc (the zygote and
-the tester are not dumpable).
-Covered in privileged mode (as root, the default then, when the kernel allows namespaces; else
-run_tests prints one warning line): the program runs as a uid of its own (it cannot signal, stop or
-trace the caller, the zygote or the tester); the zygote is pid 1 of a pid namespace (no program can
-block its kill of leftovers, and if it dies the kernel kills everything in it); no oracle: the
-programs' filesystem is a 64 MiB tmpfs with the system's and Python's directories read-only and
-nothing else of the host (/tmp & co. and the working directory share the 64 MiB); SysV shared
-memory is capped at 16 MiB; no network.
-NOT covered: memory summed over processes (up to 64, each with its own RLIMIT_AS), kernel memory,
-ctypes, kernel exploits, whatever lies on sys.path; in function style the helpers a test calls by
-name (HumanEval's poly) are the program's own, and arguments are copies. In non-root mode the
-program runs as you: it can read and write your files (also this file, which the next zygote
-loads), use the network, kill or stop its zygote and tester (its leftovers then escape), signal or
-trace your other processes, and fill /tmp and /dev/shm. For hostile code use privileged mode, inside
-a container or VM.
+Threat model (tests/test_02_sandbox.py has a hostile program for each point). Covered in both modes:
+limits (CPU, wall clock, a process's memory, memfd_create refused by seccomp, processes, output, file
+size); every process a test left is killed, also after setsid() or a double fork; deep or chmod 000
+working directories and SysV IPC objects are removed; the environment is scrubbed; any text gets a
+verdict; in function style no pass comes from exit status 0 (sys.exit, atexit, SystemExit), a rigged
+__eq__, patched builtins, the expected value read from a frame (no test is ever in the program's
+process) or a verdict forged through /proc (the zygote and the tester are not dumpable).
+Covered in privileged mode (as root, the default then, when the kernel allows namespaces; else one
+warning line): a uid of its own (no signal, stop or trace of the caller, zygote or tester); the
+zygote is pid 1 of a pid namespace (no program can block its kill of leftovers, and its death kills
+them all); no oracle: a 64 MiB tmpfs root with only the system's and Python's directories, read-only
+(/tmp & co. and the working directory share the 64 MiB); SysV shared memory capped at 16 MiB; no network.
+NOT covered: memory summed over processes (up to 64 x RLIMIT_AS), kernel memory, ctypes, kernel
+exploits, whatever lies on sys.path; in function style the helpers a test calls by name (HumanEval's
+poly) are the program's own, and arguments are copies. In non-root mode the program runs as you: it
+can read and write your files (also this file, which the next zygote loads), use the network, kill or
+stop its zygote and tester (its leftovers then escape), signal or trace your other processes, and
+fill /tmp and /dev/shm. For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
-1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU time than the time limit is TIMEOUT too);
-   wall clock 3 x time limit + 1 s (room for sleepers, and a batch of hung programs stays cheap);
-   RLIMIT_AS memory limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB; no core files;
-   RLIMIT_NPROC 64 (non-root: 64 more than the user already runs; root ignores it). No limit is
-   raised above the caller's hard one.
+1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU time than the time limit is TIMEOUT too); wall
+   clock 3 x time limit + 1 s (room for sleepers; a batch of hung programs stays cheap); RLIMIT_AS
+   memory limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB (stdout and stderr are memfds:
+   this caps them too); no core files; RLIMIT_NPROC 64 (non-root: 64 more than the user already runs;
+   root ignores it). No limit is raised above the caller's hard one.
 2. Verdict order: SYNTAX_ERROR (before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death
    by a signal near the memory limit); stdout over max(1 MiB, 2 x expected + 1 KiB) is WRONG_ANSWER; a
    non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; then
@@ -568,7 +564,7 @@ def main(argv=None):
 # {style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges}. The zygote answers with
 # JSON {"ok", "missing"} | {"syntax_error"} | {"error"}, then per test: stdin, stdout and stderr
 # (memfds) -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
-_PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading".split()
+_PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading typing".split()
 _UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 22, 36, 38
@@ -870,8 +866,6 @@ class _Helper:
     def serve(self, code_fd, setup):
         """Answer the setup, then run one test per message until the caller hangs up."""
         self.style, self.entry_point = setup["style"], setup["entry_point"]
-        if self.style == "function":
-            __import__("typing")  # HumanEval code starts with `from typing import ...`: load it once
         try:
             reply = self.prepare(_read_fd(code_fd), setup["drop_privileges"])
         except Exception as exc:
