@@ -278,8 +278,7 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
 def _judge(result, stdout, stderr, flood, test, options):
     """The zygote's account of one test -> (verdict, message) (implementation detail 2)."""
     if result is None:
-        return EXCEPTION, ("The sandbox process died during this test (the program may have killed it); "
-                           "the test could not be judged.")
+        return EXCEPTION, "The sandbox process died during this test (the program may have killed it)."
     rc, cpu, outcome = result["returncode"], result["cpu_s"], result["outcome"] or {}
     if result["timed_out"] or cpu > options["time_limit_s"] or rc == -signal.SIGXCPU:
         why = "wall-clock" if result["timed_out"] else "CPU"
@@ -650,10 +649,9 @@ def _mount(source, target, fstype=None, flags=0, data=None):
 
 
 def _make_root(root):
-    """The programs' filesystem: a small tmpfs over `root` holding the system directories and
-    Python's own (sys.prefix, sys.path) bound read-only at their usual paths and nothing else of the
-    host. Its world-writable directories share its size (files are memory outside RLIMIT_AS), and
-    its /proc shows only the processes of this pid namespace. Then chroot into it."""
+    """chroot into a small tmpfs over `root` holding the system's and Python's directories (sys.prefix,
+    sys.path), read-only at their usual paths, and nothing else of the host. Its world-writable
+    directories share its size (files are memory outside RLIMIT_AS); its /proc is this pid namespace's."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we mount reaches the host
     umask = os.umask(0o022)  # (the tmpfs hides our uid lock file; we hold its fd, which is enough)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,nr_inodes=4096,mode=755")
@@ -686,9 +684,8 @@ def _make_root(root):
 
 
 def _import_through_fds():
-    """-> the fds held. Without a filesystem of its own the new uid may not reach the interpreter's
-    files (/root/.pyenv...): open each import directory now and import through /proc/self/fd/N (a
-    process may always follow its own fd links, and the directories themselves are readable)."""
+    """-> the fds held. The new uid may not reach the interpreter's files (/root/.pyenv...): import
+    through /proc/self/fd/N of each import directory opened now (a process may follow its own fds)."""
     held = []
     for i, path in enumerate(sys.path):
         with contextlib.suppress(OSError):
@@ -947,9 +944,8 @@ class _Helper:
         if self.memfd_filter:
             _libc("prctl", PR_SET_SECCOMP, 2, ctypes.byref(self.memfd_filter[1]), 0, 0)
         _libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        # os.environ is already SANDBOX_ENV, random was reseeded by its own at-fork hook, and
-        # sys.stdin/stdout/stderr are the interpreter's own objects on fds 0-2 (unused so far): as for
-        # `python solution.py`. In function style the program is a module that serves the tester's calls.
+        # os.environ is SANDBOX_ENV, random reseeded itself at fork, sys.stdin/stdout/stderr are the
+        # interpreter's own on fds 0-2: as for `python solution.py`. Function style: a module that serves calls.
         sys.argv = ["solution.py"]
         module = types.ModuleType("solution" if calls else "__main__")
         module.__file__, module.__builtins__ = "solution.py", builtins
@@ -1049,9 +1045,9 @@ class _Helper:
             os.close(pidfd)
 
     def kill_leftovers(self, pgid):
-        """Kill and reap every process the test left behind. As subreaper (or pid 1) we are the
-        parent of each orphan, so "no children left" means "no descendants left". The kill comes
-        from us: root or pid 1 of the namespace, which the program's uid can neither signal nor stop."""
+        """Kill and reap every process the test left. As subreaper (or pid 1) we are the parent of each
+        orphan: "no children left" means "no descendants left". The kill comes from root or pid 1 of
+        the namespace, which the program's uid can neither signal nor stop."""
         with contextlib.suppress(OSError):
             os.killpg(pgid, signal.SIGKILL)
         for _ in range(10000):
