@@ -363,8 +363,8 @@ class _Zygote:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        if self.proc.returncode != 0:  # it died mid-test: remove its working directory (in a process
-            for path in glob.glob(f"/tmp/rlef-{self.proc.pid}-*"):  # of its own: the removal changes directory)
+        if self.proc.returncode != 0:  # it died mid-test: remove its working directory for it
+            for path in glob.glob(f"/tmp/rlef-{self.proc.pid}-*"):  # (in a process: _remove_tree changes directory)
                 subprocess.run(_helper_command("--remove", path), env=SANDBOX_ENV, stdin=subprocess.DEVNULL, timeout=60)
 
 
