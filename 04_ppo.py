@@ -1,12 +1,12 @@
 """Stage 4 — RLEF's PPO: a token-level policy with a turn-level value function (paper §2.2, A.1).
 
 A code LLM answers a problem, its program runs against the public tests, the failures come back as
-the next user turn, and after at most three turns the final program is judged on all tests: +1 or
-−1. This stage trains the LLM end to end on that episode reward with PPO. Each iteration:
+the next user turn; after at most three turns the final program is judged on all tests: +1 or −1.
+This stage trains the LLM end to end on that episode reward with PPO. Each iteration:
 
   1. collect on-policy episodes on the train split with 03's `collect_episodes`;
-  2. score every episode's exact token ids (token-in/token-out) with the policy π (the "old"
-     log-probs), the frozen reference ρ (π's initial weights) and the value function V;
+  2. score every episode's exact token ids with the policy π (the "old" log-probs), the frozen
+     reference ρ (π's initial weights) and the value function V;
   3. the RLEF objective, per turn t (the section "ALGO LOGIC" below):
        (1) KL_t = mean over the turn's response tokens of (log π − log ρ)        (geometric mean)
        (2) R_t  = r_t − β·KL_t,  G_t = Σ_{i≥t} R_i   (r_t: ±1 on public + private tests at the end,
@@ -20,47 +20,37 @@ the next user turn, and after at most three turns the final program is judged on
 
 Commands:
 
-    python 04_ppo.py                                      # the main job's stage 4 (README, "Two commands")
+    python 04_ppo.py --value head                         # the main job's stage 4 (README, "Two commands")
     python 04_ppo.py --fixed_problems 12 --samples 4 ...  # the learning check (README, "Does it learn?")
     python 04_ppo.py --resume                             # continue from runs/ppo/checkpoint
     python 04_ppo.py --preset paper --model meta-llama/Llama-3.1-8B-Instruct --data runs/data/code_contests
     torchrun --nproc_per_node 8 04_ppo.py [--fsdp] ...    # data parallel (+ FSDP2; README, "Scaling out")
 
-Reads `<data>/{train,valid,test}.jsonl` (01). Writes under `--out` (default runs/ppo):
-`metrics.jsonl` (one line per iteration), `checkpoint/` (the last state: π in Hugging Face format
-+ tokenizer, V, `trainer_state.pt` with optimizers and counters; written to a temp folder, then
-renamed), `best/` (the policy with the best valid 1@3: the paper selects on valid),
-`eval/iter-NNNNNN.jsonl` (valid episodes); at the end the best policy's test episodes in
-`<episodes_dir>/rlef_test.jsonl` (and `rlef_random_test.jsonl` with random feedback).
+Reads `<data>/{train,valid,test}.jsonl` (01). Writes under `--out`: `metrics.jsonl`, `checkpoint/` (π in
+Hugging Face format, V, `trainer_state.pt`), `best/` (the best valid 1@3: the paper selects on valid),
+`eval/iter-NNNNNN.jsonl`; at the end `<episodes_dir>/rlef_test.jsonl` (and `rlef_random_test.jsonl`).
 
 Implementation details (choices the paper leaves open; the README has the measured reasons):
-1. π_old log-probs are recomputed by the learner on the update's own micro-batches, so before the
-   first step the ratio is exactly 1, checked on the whole first minibatch (else we stop). The
-   sampler's log-probs enter only the truncated importance weight; `sampler_drift` is their mean
-   |log π_sampler − log π_learner|.
+1. The learner recomputes π_old, so the ratio is exactly 1 on the whole first minibatch (else we
+   stop). The sampler's log-probs enter only the importance weight (and `sampler_drift`).
 2. Advantages are whitened over all turns of the iteration. Policy loss: mean over the minibatch's
-   response tokens ("token-mean"); value loss: mean over its turns.
-3. AdamW per model, linear warm-up then constant, gradient norm clipped to 1 (MAX_GRAD_NORM).
-4. Weights stay fp32: π, ρ (π's initial weights, bit for bit) and a resumed π never pass through
-   bf16. Forward passes and generation use bf16 autocast where it is fast (03's use_bf16).
+   response tokens; value loss: mean over its turns.
+3. AdamW per model, linear warm-up then constant, gradient norm clipped to 1.
+4. Weights stay fp32 (ρ is π's initial weights bit for bit, a resumed π is exact); forward passes
+   and generation use bf16 autocast where it is fast (03's use_bf16).
 5. Dropout is off in every model (it would break the ratio check).
-6. Each iteration draws problems uniformly without replacement, --samples episodes each.
-   --fixed_problems N trains on the first N train problems, all in every iteration, and evaluates
-   on them: a learning curve on a fixed set.
-7. The checkpoint is written every --save_every iterations and at the end; Ctrl-C finishes the
-   iteration, saves and exits (twice: abort now).
+6. Problems are drawn uniformly without replacement, --samples episodes each. --fixed_problems N
+   trains and evaluates on the first N train problems, all of them every iteration.
+7. A checkpoint every --save_every iterations and at the end, written to a temp folder and renamed;
+   Ctrl-C finishes the iteration, saves and exits (twice: abort now).
 8. Under torchrun rank r collects problems r, r+N, ...; advantage statistics, token and turn counts
-   and gradients are reduced over the ranks, so N ranks take the one-process step on the whole batch
-   (tests/test_04_distributed.py). Rank 0 evaluates and writes. --fsdp shards π, V, ρ (FSDP2).
-9. --value head (the CPU default): V is a zero-initialised linear map from π's detached last hidden
-   state at c_t, with its own lr (HEAD_LR); no second LLM (5 instead of 9 forward-equivalents per
-   token). --value separate is the paper's value LLM.
-10. CPU defaults (--preset paper sets PAPER for every flag not given): 8 problems × 2 samples per
-   iteration, lr 5e-6, 2 warm-up steps, training temperature 0.7 (at the paper's 1.0 a 135M model
-   solves almost nothing to reinforce), zero-shot prompts with the code fence pre-filled.
-11. A minibatch holds whole problems when there are at least as many problems as minibatches. A
-   micro-batch of one problem's samples (--micro_batch = --samples) reads their shared prompt once
-   and continues every row from its keys and values: the same log-probs and gradients, less work.
+   and gradients are summed over the ranks: N ranks take the one-process step. --fsdp shards π, V, ρ.
+9. --value head (the default): V is a zero-initialised linear map on π's detached last hidden state,
+   with its own lr (HEAD_LR), no second LLM. --value separate is the paper's value LLM.
+10. CPU defaults (--preset paper sets PAPER for every flag not given): 8 problems × 2 samples, lr 5e-6,
+   temperature 0.7 (at 1.0 a 135M model solves almost nothing), zero-shot, code fence pre-filled.
+11. A minibatch holds whole problems when it can; a micro-batch of one problem's samples
+   (--micro_batch = --samples) reads their shared prompt once.
 """
 
 import argparse
@@ -87,50 +77,55 @@ rollout = importlib.import_module("03_rollout")
 console = Console()
 
 
+def flag(default, text, **kw):
+    """A Config field: its default, its one-clause help, argparse extras (choices)."""
+    return field(default=default, metadata={"help": text, **kw})
+
+
 @dataclass
 class Config:
     # what to train, on what, where
-    model: str = field(default="smollm2-135m", metadata={"help": "initial policy: smollm2-135m (offline), a hub id or a folder"})
-    data: str = field(default="runs/data/mini", metadata={"help": "folder with 01's {train,valid,test}.jsonl"})
-    out: str = field(default="runs/ppo", metadata={"help": "folder for metrics, checkpoints and valid episodes"})
-    episodes_dir: str = field(default="runs/episodes", metadata={"help": "folder for the final test episodes"})
-    preset: str = field(default="cpu", metadata={"help": "cpu: these defaults; paper: PAPER's values for flags not given", "choices": ["cpu", "paper"]})
-    resume: bool = field(default=False, metadata={"help": "continue from <out>/checkpoint"})
-    seed: int = field(default=0, metadata={"help": "seed of python, numpy, torch and each iteration's problems"})
+    model: str = flag("smollm2-135m", "initial policy: smollm2-135m (offline), a hub id or a folder")
+    data: str = flag("runs/data/mini", "folder with 01's {train,valid,test}.jsonl")
+    out: str = flag("runs/ppo", "folder for metrics, checkpoints and valid episodes")
+    episodes_dir: str = flag("runs/episodes", "folder for the final test episodes")
+    preset: str = flag("cpu", "cpu: these defaults; paper: PAPER's values for flags not given", choices=["cpu", "paper"])
+    resume: bool = flag(False, "continue from <out>/checkpoint")
+    seed: int = flag(0, "seed of python, numpy, torch and each iteration's problems")
     # how long
-    iterations: int = field(default=3, metadata={"help": "PPO iterations (collect + update)"})
-    max_minutes: float = field(default=0, metadata={"help": "start no iteration that would end past this much training (0: no limit)"})
+    iterations: int = flag(3, "PPO iterations (collect + update)")
+    max_minutes: float = flag(0, "start no iteration that would end past this much training (0: no limit)")
     # rollouts (03)
-    rollouts: int = field(default=16, metadata={"help": "episodes per iteration (paper: 1024)"})
-    samples: int = field(default=2, metadata={"help": "episodes per problem in an iteration"})
-    fixed_problems: int = field(default=0, metadata={"help": "learning check: the first N train problems, every iteration (0: off)"})
-    turns: int = field(default=3, metadata={"help": "turn limit (paper: 3)"})
-    shots: int = field(default=0, metadata={"help": "worked examples in the prompt (paper: 0)"})
-    prefill: str = field(default="fence", metadata={"help": "pre-filled start of a function problem's answer", "choices": ["fence", "starter"]})
-    max_new_tokens: int = field(default=128, metadata={"help": "max tokens per response"})
-    temperature: float = field(default=0.7, metadata={"help": "training sampling temperature (paper: 1.0)"})
-    batch_size: int = field(default=32, metadata={"help": "rows per generation batch"})
+    rollouts: int = flag(16, "episodes per iteration (paper: 1024)")
+    samples: int = flag(2, "episodes per problem in an iteration")
+    fixed_problems: int = flag(0, "learning check: the first N train problems, every iteration (0: off)")
+    turns: int = flag(3, "turn limit (paper: 3)")
+    shots: int = flag(0, "worked examples in the prompt (paper: 0)")
+    prefill: str = flag("fence", "pre-filled start of a function problem's answer", choices=["fence", "starter"])
+    max_new_tokens: int = flag(128, "max tokens per response")
+    temperature: float = flag(0.7, "training sampling temperature (paper: 1.0)")
+    batch_size: int = flag(32, "rows per generation batch")
     # the update
-    minibatches: int = field(default=4, metadata={"help": "optimizer steps per iteration (paper: 4)"})
-    micro_batch: int = field(default=2, metadata={"help": "episodes per forward/backward; = --samples reads a prompt once"})
-    lr: float = field(default=5e-6, metadata={"help": "policy learning rate (paper, 8B: 2e-7)"})
-    value_lr: float = field(default=2e-5, metadata={"help": "learning rate of --value separate"})
-    warmup_steps: int = field(default=2, metadata={"help": "linear warm-up, in optimizer steps (paper: 50)"})
-    weight_decay: float = field(default=0.1, metadata={"help": "AdamW weight decay (paper: 0.1)"})
+    minibatches: int = flag(4, "optimizer steps per iteration (paper: 4)")
+    micro_batch: int = flag(2, "episodes per forward/backward; = --samples reads a prompt once")
+    lr: float = flag(5e-6, "policy learning rate (paper, 8B: 2e-7)")
+    value_lr: float = flag(2e-5, "learning rate of --value separate")
+    warmup_steps: int = flag(2, "linear warm-up, in optimizer steps (paper: 50)")
+    weight_decay: float = flag(0.1, "AdamW weight decay (paper: 0.1)")
     # the RLEF objective
-    kl_coef: float = field(default=0.05, metadata={"help": "β of the per-turn KL penalty (paper: 0.05)"})
-    clip: float = field(default=0.2, metadata={"help": "PPO ratio clip ε (paper: 0.2)"})
-    value_clip: float = field(default=0.2, metadata={"help": "value clip α (paper: 0.2)"})
-    value: str = field(default="head", metadata={"help": "V: a linear head on π's features, or a separate LLM (paper)", "choices": ["head", "separate"]})
+    kl_coef: float = flag(0.05, "β of the per-turn KL penalty (paper: 0.05)")
+    clip: float = flag(0.2, "PPO ratio clip ε (paper: 0.2)")
+    value_clip: float = flag(0.2, "value clip α (paper: 0.2)")
+    value: str = flag("head", "V: a linear head on π's features, or a separate LLM (paper)", choices=["head", "separate"])
     # evaluation
-    eval_every: int = field(default=0, metadata={"help": "evaluate on valid every N iterations and keep the best (0: never)"})
-    eval_samples: int = field(default=2, metadata={"help": "valid rollouts per problem at each evaluation"})
-    final_samples: int = field(default=2, metadata={"help": "test rollouts per problem at the end (0: skip)"})
-    final_random_feedback: bool = field(default=False, metadata={"help": "also evaluate at the end with random feedback"})
+    eval_every: int = flag(0, "evaluate on valid every N iterations and keep the best (0: never)")
+    eval_samples: int = flag(2, "valid rollouts per problem at each evaluation")
+    final_samples: int = flag(2, "test rollouts per problem at the end (0: skip)")
+    final_random_feedback: bool = flag(False, "also evaluate at the end with random feedback")
     # system
-    save_every: int = field(default=1, metadata={"help": "write the checkpoint every N iterations"})
-    bf16: str = field(default="auto", metadata={"help": "bf16 autocast: auto (where fast), yes, no", "choices": ["auto", "yes", "no"]})
-    fsdp: bool = field(default=False, metadata={"help": "under torchrun: shard π, V, ρ and AdamW states (FSDP2)"})
+    save_every: int = flag(1, "write the checkpoint every N iterations")
+    bf16: str = flag("auto", "bf16 autocast: auto (where fast), yes, no", choices=["auto", "yes", "no"])
+    fsdp: bool = flag(False, "under torchrun: shard π, V, ρ and AdamW states (FSDP2)")
 
 
 HEAD_LR = 1e-3  # --value head: a zero-initialised linear probe needs a far larger lr than the LLM
@@ -171,8 +166,8 @@ def disable_dropout(model):
 
 
 def load_policy_and_reference(cfg, ckpt, device):
-    """-> (π, ρ, tokenizer) in fp32 (implementation detail 4): π from the checkpoint on --resume,
-    else the initial model; ρ = the initial model, frozen."""
+    """-> (π, ρ, tokenizer) in fp32: π from the checkpoint on --resume, else the initial model;
+    ρ = the initial model, frozen."""
     policy, tokenizer = rollout.load_model(ckpt if cfg.resume else cfg.model, device=device, dtype=torch.float32)
     ref = rollout.load_model(cfg.model, device=device, dtype=torch.float32)[0] if cfg.resume else copy.deepcopy(policy)
     return disable_dropout(policy), disable_dropout(ref).requires_grad_(False), tokenizer
@@ -180,8 +175,7 @@ def load_policy_and_reference(cfg, ckpt, device):
 
 def make_value_model(policy, kind="separate"):
     """"head": a zero-initialised linear map from π's last hidden state to a scalar (V starts at 0).
-    "separate": a copy of the initial LLM whose LM head is a randomly initialised linear map to a
-    scalar (paper §2.2): AutoModelForTokenClassification with one label, trunk copied from π."""
+    "separate": the paper's value LLM, π's trunk with a new random linear head to a scalar."""
     from transformers import AutoConfig, AutoModelForTokenClassification
 
     if kind == "head":
@@ -196,18 +190,14 @@ def make_value_model(policy, kind="separate"):
 
 
 def load_value_model(cfg, policy, ckpt):
-    """V for this run: new, or (--resume) the checkpoint's, which must be of the same kind."""
-    saved = os.path.join(ckpt, "value_head.pt" if cfg.value == "head" else "value")
+    """V for this run: new, or (--resume) the checkpoint's, which must be of the run's --value kind."""
+    value = make_value_model(policy, cfg.value)
+    saved = os.path.join(ckpt, "value_head.pt" if cfg.value == "head" else "value.pt")
     if cfg.resume and not os.path.exists(saved):
         raise SystemExit(f"error: --value {cfg.value} but the checkpoint has no {saved}: resume with the run's --value")
-    if cfg.resume and cfg.value == "separate":
-        from transformers import AutoModelForTokenClassification
-
-        return disable_dropout(AutoModelForTokenClassification.from_pretrained(saved).to(policy.device)).float()
-    value = make_value_model(policy, cfg.value)
     if cfg.resume:
         value.load_state_dict(torch.load(saved))
-    return value.float()
+    return value
 
 
 # ----------------------------------------------------------------------------------------------
@@ -215,42 +205,28 @@ def load_value_model(cfg, policy, ckpt):
 
 
 def build_batch(episodes, pad_id, device):
-    """Concatenate prompt_ids + response_ids of every turn. Returns right-padded `ids`, `attn`,
-    `turn_of` (turn index of each response token, -1 elsewhere), `value_pos` (position of the last
-    prompt token before each turn's response), `turn_mask`, the per-turn task rewards `r`, and
-    `prefix`, the number of leading tokens every row shares."""
-    seqs, turn_of, vpos = [], [], []
-    for ep in episodes:
-        ids, tid, pos = [], [], []
-        for t, turn in enumerate(ep["turns"]):
-            ids += turn["prompt_ids"]
-            tid += [-1] * len(turn["prompt_ids"])
-            pos.append(len(ids) - 1)
-            ids += turn["response_ids"]
-            tid += [t] * len(turn["response_ids"])
-        seqs.append(ids), turn_of.append(tid), vpos.append(pos)
+    """Every turn's prompt_ids + response_ids, right-padded: `ids`, `attn`, `turn_of` (the turn of each
+    response token, -1 elsewhere), per turn [B, T] `value_pos` (c_t, the last prompt token), `turn_mask`
+    and task rewards `r`; per response token (flat) `tok_turn` and `sampler_logp`; `prefix`, the
+    number of leading tokens every row shares."""
+    seqs = [[x for turn in ep["turns"] for x in turn["prompt_ids"] + turn["response_ids"]] for ep in episodes]
     B, L, T = len(seqs), max(map(len, seqs)), max(len(ep["turns"]) for ep in episodes)
-    batch = {
-        "ids": torch.full((B, L), pad_id, dtype=torch.long),
-        "attn": torch.zeros(B, L, dtype=torch.long),
-        "turn_of": torch.full((B, L), -1, dtype=torch.long),
-        "value_pos": torch.zeros(B, T, dtype=torch.long),
-        "turn_mask": torch.zeros(B, T, dtype=torch.bool),
-        "r": torch.zeros(B, T),
-    }
+    ids, attn = torch.full((B, L), pad_id, dtype=torch.long), torch.zeros(B, L, dtype=torch.long)
+    turn_of, value_pos = torch.full((B, L), -1, dtype=torch.long), torch.zeros(B, T, dtype=torch.long)
+    turn_mask, r = torch.zeros(B, T, dtype=torch.bool), torch.zeros(B, T)
     for b, ep in enumerate(episodes):
-        n = len(seqs[b])
-        batch["ids"][b, :n] = torch.tensor(seqs[b])
-        batch["attn"][b, :n] = 1
-        batch["turn_of"][b, :n] = torch.tensor(turn_of[b])
+        ids[b, :len(seqs[b])], attn[b, :len(seqs[b])] = torch.tensor(seqs[b]), 1
+        end = 0
         for t, turn in enumerate(ep["turns"]):
-            batch["value_pos"][b, t], batch["turn_mask"][b, t], batch["r"][b, t] = vpos[b][t], True, turn["reward"]
-    # flat per-token views, in row-major order of the response positions
-    act = batch["turn_of"][:, 1:] >= 0  # token i is an action: predicted from position i-1
+            end += len(turn["prompt_ids"])
+            value_pos[b, t], turn_mask[b, t], r[b, t] = end - 1, True, turn["reward"]
+            turn_of[b, end:end + len(turn["response_ids"])] = t
+            end += len(turn["response_ids"])
+    act = turn_of[:, 1:] >= 0  # token i is an action: predicted from position i-1
     rows = torch.arange(B).unsqueeze(1).expand(B, L - 1)[act]
-    batch.update(act=act, tok_turn=rows * T + batch["turn_of"][:, 1:][act], T=T)
-    batch["sampler_logp"] = torch.tensor([lp for ep in episodes for turn in ep["turns"] for lp in turn["logprobs"]])
-    batch["prefix"] = common_prefix(seqs) if B > 1 else 0
+    batch = dict(ids=ids, attn=attn, turn_of=turn_of, value_pos=value_pos, turn_mask=turn_mask, r=r, act=act,
+                 tok_turn=rows * T + turn_of[:, 1:][act], T=T, prefix=common_prefix(seqs) if B > 1 else 0,
+                 sampler_logp=torch.tensor([lp for ep in episodes for turn in ep["turns"] for lp in turn["logprobs"]]))
     return {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
 
@@ -258,10 +234,7 @@ def common_prefix(seqs):
     """How many leading tokens every row shares (a problem's samples share their prompt), leaving
     each row at least one token of its own."""
     n = min(map(len, seqs)) - 1
-    for i in range(n):
-        if any(s[i] != seqs[0][i] for s in seqs):
-            return i
-    return max(0, n)
+    return next((i for i in range(n) if any(s[i] != seqs[0][i] for s in seqs)), max(0, n))
 
 
 def last_hidden(model, batch):
@@ -301,21 +274,16 @@ def turn_values(value, batch, hidden=None):
     return out.gather(1, batch["value_pos"]) * batch["turn_mask"]
 
 
-def per_turn_mean(x, batch):
-    """Mean of a flat per-token quantity over each (episode, turn) -> [B, T]."""
-    B, T = batch["ids"].shape[0], batch["T"]
-    total = torch.zeros(B * T, device=x.device).index_add_(0, batch["tok_turn"], x.float())
-    count = torch.zeros(B * T, device=x.device).index_add_(0, batch["tok_turn"], torch.ones_like(x, dtype=torch.float))
-    return (total / count.clamp(min=1)).view(B, T)
-
-
 # ----------------------------------------------------------------------------------------------
 # ALGO LOGIC: the RLEF objective (paper §2.2), steps (1)-(5) of the module docstring
 
 
 def turn_kl(logp, ref_logp, batch):
     """(1) KL_t = mean over the turn's response tokens of log π − log ρ -> [B, T]."""
-    return per_turn_mean(logp - ref_logp, batch) * batch["turn_mask"]
+    B, T, tok_turn = batch["ids"].shape[0], batch["T"], batch["tok_turn"]
+    total = torch.zeros(B * T, device=logp.device).index_add_(0, tok_turn, (logp - ref_logp).float())
+    count = torch.zeros(B * T, device=logp.device).index_add_(0, tok_turn, torch.ones_like(total[tok_turn]))
+    return (total / count.clamp(min=1)).view(B, T) * batch["turn_mask"]
 
 
 def turn_returns(task_r, kl, turn_mask, kl_coef):
@@ -376,15 +344,14 @@ def make_plan(episodes, cfg, pad_id, device):
 @torch.no_grad()
 def score(plan, policy, ref, value, cfg, autocast):
     """Steps (1)-(3) before any update: π_old and ρ log-probs, KL_t, G_t, V_old, raw advantages."""
-    for mbs in plan:
-        for mb in mbs:
-            with autocast():
-                mb["old_logp"], hidden = token_logprobs(policy, mb, cfg.temperature, return_hidden=True)
-                mb["ref_logp"] = token_logprobs(ref, mb, cfg.temperature)
-                mb["old_v"] = turn_values(value, mb, hidden)
-            mb["kl"] = turn_kl(mb["old_logp"], mb["ref_logp"], mb)
-            mb["G"] = turn_returns(mb["r"], mb["kl"], mb["turn_mask"], cfg.kl_coef)
-            mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]  # (3) before whitening
+    for mb in (mb for mbs in plan for mb in mbs):
+        with autocast():
+            mb["old_logp"], hidden = token_logprobs(policy, mb, cfg.temperature, return_hidden=True)
+            mb["ref_logp"] = token_logprobs(ref, mb, cfg.temperature)
+            mb["old_v"] = turn_values(value, mb, hidden)
+        mb["kl"] = turn_kl(mb["old_logp"], mb["ref_logp"], mb)
+        mb["G"] = turn_returns(mb["r"], mb["kl"], mb["turn_mask"], cfg.kl_coef)
+        mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]  # (3) before whitening
 
 
 def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg, pad_id, autocast):
@@ -394,19 +361,13 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     if is_sharded(policy):
         pad_plan_for_fsdp(plan, device)
     score(plan, policy, ref, value, cfg, autocast)
-    real = [mb for mbs in plan for mb in mbs if not mb.get("dummy")]
     whiten([mb for mbs in plan for mb in mbs], device)
-    # sampler/learner drift: the same tokens scored by the sampler (03) and by the learner, before any step
-    drift, n_drift = all_reduce(torch.tensor([sum(float((mb["old_logp"] - mb["sampler_logp"]).abs().sum()) for mb in real),
-                                              sum(len(mb["old_logp"]) for mb in real)], dtype=torch.float64, device=device)).tolist()
-    stats = {k: [] for k in ("policy_loss", "value_loss", "approx_kl", "clipfrac", "vf_clipfrac")}
-    first = None
+    stats, first = {}, None
     for mbs in plan:
         # the minibatch's token and turn counts over ALL ranks: the whole-batch loss is then the sum
         # of the ranks' losses, and its gradient the SUM of their gradients (implementation detail 8)
-        n_tok, n_turn = all_reduce(torch.tensor([sum(int(mb["act"].sum()) for mb in mbs if not mb.get("dummy")),
-                                                 sum(int(mb["turn_mask"].sum()) for mb in mbs if not mb.get("dummy"))],
-                                                dtype=torch.float64, device=device)).tolist()
+        counts = [(int(mb["act"].sum()), int(mb["turn_mask"].sum())) for mb in mbs if not mb.get("dummy")]
+        n_tok, n_turn = all_reduce(torch.tensor(counts, dtype=torch.float64, device=device).sum(0)).tolist()
         for mb in mbs:
             with autocast():
                 logp, hidden = token_logprobs(policy, mb, cfg.temperature, return_hidden=True)
@@ -416,49 +377,43 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
             ((pg + vl) * (0.0 if mb.get("dummy") else 1.0)).backward()  # one call for both models
             if not mb.get("dummy"):
                 record_step(stats, mb, logp, ratio, pg_tok, v, vl * n_turn, cfg)
-        if first is None:  # implementation detail 1: before any step the ratio is 1 on every micro-batch
-            first = check_first_minibatch(stats, device)
+        if first is None:  # implementation detail 1: before any step the ratio is 1 on all ranks' micro-batches
+            first = all_reduce(torch.tensor([max(stats["approx_kl"]), max(stats["clipfrac"])], dtype=torch.float64,
+                                            device=device), dist.ReduceOp.MAX).tolist()
+            if first[0] > 1e-3 or first[1] > 0:
+                raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch (approx_kl={first[0]:.2e}, "
+                                   f"clipfrac={first[1]:.3f}); dropout on, a temperature mismatch, or non-deterministic kernels?")
         for model, opt, sched in ((policy, opt_pi, sched_pi), (value, opt_v, sched_v)):
             sum_gradients(model)  # over the ranks (no-op in a single process and under FSDP)
             torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
             opt.step(), sched.step(), opt.zero_grad(set_to_none=True)
-    return update_metrics(stats, real, first, drift / max(1.0, n_drift))
+    return update_metrics(stats, [mb for mbs in plan for mb in mbs if not mb.get("dummy")], first, device)
 
 
 @torch.no_grad()
 def record_step(stats, mb, logp, ratio, pg_tok, v, vl_sum, cfg):
     """Per micro-batch diagnostics: approx_kl (k3 estimator of KL(π_old || π)), clip fractions, losses."""
     n_turn = max(1, int(mb["turn_mask"].sum()))
-    stats["policy_loss"].append(pg_tok.mean().item())
-    stats["value_loss"].append(vl_sum.item() / n_turn)
-    stats["approx_kl"].append(((ratio - 1) - (logp - mb["old_logp"])).mean().item())
-    stats["clipfrac"].append(((ratio - 1).abs() > cfg.clip).float().mean().item())
-    stats["vf_clipfrac"].append((((v - mb["old_v"]).abs() > cfg.value_clip) & mb["turn_mask"]).float().sum().item() / n_turn)
+    new = {"policy_loss": pg_tok.mean(), "value_loss": vl_sum / n_turn,
+           "approx_kl": ((ratio - 1) - (logp - mb["old_logp"])).mean(),
+           "clipfrac": ((ratio - 1).abs() > cfg.clip).float().mean(),
+           "vf_clipfrac": (((v - mb["old_v"]).abs() > cfg.value_clip) & mb["turn_mask"]).sum() / n_turn}
+    for k, x in new.items():
+        stats.setdefault(k, []).append(float(x))
 
 
-def check_first_minibatch(stats, device):
-    """The ratio is 1 on the first minibatch (all ranks), else a dropout, temperature or kernel bug."""
-    first = tuple(all_reduce(torch.tensor([max(stats["approx_kl"], default=0.0), max(stats["clipfrac"], default=0.0)],
-                                          dtype=torch.float64, device=device), dist.ReduceOp.MAX).tolist())
-    if first[0] > 1e-3 or first[1] > 0:
-        raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch (approx_kl={first[0]:.2e}, "
-                           f"clipfrac={first[1]:.3f}); dropout on, a temperature mismatch, or non-deterministic kernels?")
-    return first
-
-
-def explained_variance(pred, target):
-    var = target.var(unbiased=False)
-    return float("nan") if var == 0 else float(1 - (target - pred).var(unbiased=False) / var)
-
-
-def update_metrics(stats, real, first, drift):
-    """The update's metrics, over all ranks."""
-    G, V, kl, G0 = (torch.cat(gather(torch.cat(parts).cpu())) for parts in (
-        [mb["G"][mb["turn_mask"]] for mb in real], [mb["old_v"][mb["turn_mask"]] for mb in real],
-        [mb["kl"][mb["turn_mask"]] for mb in real], [mb["G"][:, 0] for mb in real]))
+def update_metrics(stats, real, first, device):
+    """The update's metrics, over all ranks; sampler_drift compares the log-probs before any step."""
+    drift = torch.tensor([sum(float((mb["old_logp"] - mb["sampler_logp"]).abs().sum()) for mb in real),
+                          sum(len(mb["old_logp"]) for mb in real)], dtype=torch.float64, device=device)
+    drift, n_drift = all_reduce(drift).tolist()
+    G, V, kl = (torch.cat(gather(torch.cat([mb[k][mb["turn_mask"]] for mb in real]).cpu())) for k in ("G", "old_v", "kl"))
+    G0 = torch.cat(gather(torch.cat([mb["G"][:, 0] for mb in real]).cpu()))
+    var = G.var(unbiased=False)
     out = {k: float(np.mean([x for part in gather(v) for x in part])) for k, v in stats.items()}
-    out.update(first_approx_kl=first[0], first_clipfrac=first[1], sampler_drift=drift, kl_ref=float(kl.mean()),
-               explained_variance=explained_variance(V, G), value_mean=float(V.mean()), return_mean=float(G0.mean()))
+    out.update(first_approx_kl=first[0], first_clipfrac=first[1], sampler_drift=drift / max(1.0, n_drift),
+               kl_ref=float(kl.mean()), value_mean=float(V.mean()), return_mean=float(G0.mean()),
+               explained_variance=float("nan") if var == 0 else float(1 - (G - V).var(unbiased=False) / var))
     return out
 
 
@@ -477,10 +432,9 @@ def fakes_a_pass(code):
     except (SyntaxError, ValueError):
         return False
     for n in ast.walk(tree):
-        func = getattr(n, "func", None)
+        func, exc = getattr(n, "func", None), getattr(n, "exc", None)
         if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS:
             return True
-        exc = getattr(n, "exc", None)
         if isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit":
             return True
         if isinstance(n, ast.FunctionDef) and n.name == "__eq__":
@@ -492,73 +446,53 @@ def fakes_a_pass(code):
 # Rollouts and evaluation with 03 (1@3: the share of episodes whose final code passes all tests)
 
 
-def with_progress(description, total, collect):
-    """collect(on_episode) under a progress bar of finished episodes (a silent terminal looks hung)."""
+def run_episodes(model, tokenizer, problems, cfg, description, train, model_name=None, **settings):
+    """03's collect_episodes with cfg's prompt and length settings plus `settings`, under a progress
+    bar of finished episodes (a silent terminal looks hung)."""
+    s = rollout.Settings(turns=cfg.turns, shots=cfg.shots, prefill=cfg.prefill, max_new_tokens=cfg.max_new_tokens,
+                         batch_size=cfg.batch_size, bf16=cfg.bf16, **settings)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task(description, total=total)
-        return collect(lambda episode: progress.update(task, advance=1))
+        task = progress.add_task(description, total=len(problems) * s.samples)
+        return rollout.collect_episodes(model, tokenizer, problems, s, demos=train, model_name=model_name,
+                                        on_episode=lambda episode: progress.update(task, advance=1))
 
 
-def collect(sampler, tokenizer, problems, cfg, train, seed, it):
-    """The iteration's on-policy episodes: training temperature, no top-p (paper)."""
-    settings = rollout.Settings(samples=cfg.samples, turns=cfg.turns, feedback="real", shots=cfg.shots,
-                                prefill=cfg.prefill, temperature=cfg.temperature, top_p=1.0,
-                                max_new_tokens=cfg.max_new_tokens, seed=seed, batch_size=cfg.batch_size,
-                                bf16=cfg.bf16, judge_every_turn=False)
-    return with_progress(f"iteration {it}: collecting", len(problems) * cfg.samples, lambda on_episode: rollout.collect_episodes(
-        sampler, tokenizer, problems, settings, on_episode=on_episode, demos=train, all_problems=train))
-
-
-def evaluate(policy, tokenizer, problems, cfg, path, *, samples, model_name, feedback="real", seed=0, train_problems=None):
-    """Episodes at the paper's evaluation temperature, written to `path`; -> 1@turns."""
-    settings = rollout.Settings(samples=samples, turns=cfg.turns, feedback=feedback, shots=cfg.shots, prefill=cfg.prefill,
-                                temperature=EVAL_TEMPERATURE, top_p=EVAL_TOP_P, max_new_tokens=cfg.max_new_tokens,
-                                seed=seed, batch_size=cfg.batch_size, bf16=cfg.bf16, judge_every_turn=True)
-    episodes = with_progress(f"evaluating -> {path}", len(problems) * samples, lambda on_episode: rollout.collect_episodes(
-        policy, tokenizer, problems, settings, on_episode=on_episode, demos=train_problems, all_problems=problems,
-        model_name=model_name))
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path + ".tmp", "w") as f:
-        f.writelines(json.dumps(ep) + "\n" for ep in episodes)
-    os.replace(path + ".tmp", path)
+def evaluate(model, tokenizer, problems, cfg, path, train, it, samples, feedback="real"):
+    """Episodes at the paper's evaluation temperature and top-p, written to `path` -> 1@turns."""
+    episodes = run_episodes(model, tokenizer, problems, cfg, f"evaluating -> {path}", train, samples=samples,
+                            feedback=feedback, temperature=EVAL_TEMPERATURE, top_p=EVAL_TOP_P, seed=cfg.seed,
+                            model_name=f"{cfg.model} after RLEF iteration {it}")
+    write_lines(path, [json.dumps(ep) + "\n" for ep in episodes])
     return float(np.mean([ep["passed_all"] for ep in episodes]))
 
 
-def episode_metrics(episodes, stats, t_collect, t_update, lr):
-    """The iteration's rollout metrics (all ranks' episodes)."""
+def write_lines(path, lines):
+    """The whole file or nothing: a temp file, then renamed."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        f.writelines(lines)
+    os.replace(path + ".tmp", path)
+
+
+def episode_metrics(episodes, t_collect, t_update, lr):
+    """The iteration's rollout metrics, over all ranks' episodes (gathered without prompts and log-probs)."""
+    light = [{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]} for ep in episodes]
+    episodes = [ep for part in gather(light) for ep in part]
+    mean = lambda key: float(np.mean([ep[key] for ep in episodes]))  # noqa: E731
     n_tok = sum(len(t["response_ids"]) for ep in episodes for t in ep["turns"])
-    s_generate = stats.get("s_generate", t_collect)
-    return dict(episodes=len(episodes), reward=float(np.mean([ep["reward"] for ep in episodes])),
-                solve_rate=float(np.mean([ep["passed_all"] for ep in episodes])),
-                public_pass=float(np.mean([ep["passed_public"] for ep in episodes])),
-                turns=float(np.mean([len(ep["turns"]) for ep in episodes])), response_tokens=n_tok,
-                stop_reasons=rollout.stop_reasons(episodes), tokens_per_s=n_tok / max(1e-9, s_generate),
-                s_generate=s_generate, s_sandbox=stats.get("s_sandbox", 0.0), s_collect=t_collect, s_update=t_update,
-                lr=lr, finals_faking_a_pass=sum(fakes_a_pass(ep["final_code"]) for ep in episodes))
+    s_generate = rollout.LAST_STATS.get("s_generate", t_collect)
+    return dict(episodes=len(episodes), reward=mean("reward"), solve_rate=mean("passed_all"),
+                public_pass=mean("passed_public"), turns=float(np.mean([len(ep["turns"]) for ep in episodes])),
+                response_tokens=n_tok, stop_reasons=rollout.stop_reasons(episodes), s_generate=s_generate,
+                tokens_per_s=n_tok / max(1e-9, s_generate), s_sandbox=rollout.LAST_STATS.get("s_sandbox", 0.0),
+                s_collect=t_collect, s_update=t_update, lr=lr,
+                finals_faking_a_pass=sum(fakes_a_pass(ep["final_code"]) for ep in episodes))
 
 
-def load_split(data, split):
-    path = os.path.join(data, f"{split}.jsonl")
-    if not os.path.exists(path):
-        raise SystemExit(f"error: {path} not found (run `python 01_data.py` first)")
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def print_row(it, m):
-    """The iteration's metrics as two metric/value column pairs (fits 80 columns)."""
-    keys = ["reward", "solve_rate", "public_pass", "turns", "kl_ref", "explained_variance", "policy_loss",
-            "value_loss", "approx_kl", "clipfrac", "sampler_drift", "tokens_per_s", "s_generate", "s_sandbox",
-            "s_update", "finals_faking_a_pass"]
-    table = Table(title=f"04_ppo iteration {it}")
-    for name in ("metric", "value", "metric", "value"):
-        table.add_column(name, justify="left" if name == "metric" else "right")
-    cells = [(k.replace("_", " "), f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k))) for k in keys]
-    half = (len(cells) + 1) // 2
-    for left, right in zip(cells[:half], cells[half:] + [("", "")]):
-        table.add_row(*left, *right)
-    console.print(table)
+SHOWN = ["reward", "solve_rate", "public_pass", "turns", "kl_ref", "explained_variance", "policy_loss", "value_loss",
+         "approx_kl", "clipfrac", "sampler_drift", "tokens_per_s", "s_generate", "s_sandbox", "s_update",
+         "finals_faking_a_pass"]  # printed after every iteration
 
 
 def print_curve(path, key):
@@ -571,15 +505,15 @@ def print_curve(path, key):
         table.add_row(str(m["iteration"]), pct(m["solve_rate"]), "█" * round(20 * m["solve_rate"]), pct(m.get(key)),
                       f"{m['s_collect'] + m['s_update']:.0f}")
     console.print(table)
-    curves = [("sampled solve rate", [(m["iteration"], m["solve_rate"]) for m in rows])]
     base = [(0, m[key + "_base"]) for m in rows[:1] if key + "_base" in m]
-    curves.append((key, base + [(m["iteration"], m[key]) for m in rows if key in m]))
+    curves = [("sampled solve rate", [(m["iteration"], m["solve_rate"]) for m in rows]),
+              (key, base + [(m["iteration"], m[key]) for m in rows if key in m])]
     console.print("; ".join(f"{name} {pct(c[0][1])} (iteration {c[0][0]}) -> {pct(c[-1][1])} (iteration {c[-1][0]}): "
                             f"{100 * (c[-1][1] - c[0][1]):+.1f} points" for name, c in curves if len(c) > 1))
 
 
 # ----------------------------------------------------------------------------------------------
-# Checkpoints (atomic: write a temp folder, then rename over the old one)
+# Checkpoints (atomic: a temp folder, then renamed over the old one) and --resume
 
 
 def save_folder(path, write):
@@ -594,51 +528,39 @@ def save_folder(path, write):
     shutil.rmtree(old, ignore_errors=True)
 
 
-def save_checkpoint(path, policy, value, tokenizer, opts, state, full=None):
-    """opts: (opt_pi, opt_v, sched_pi, sched_v). full: under --fsdp, the gathered state dicts."""
-    full, (opt_pi, opt_v, sched_pi, sched_v) = full or {}, opts
-    rng = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+def checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state):
+    """π (a Hugging Face folder), V, optimizer, scheduler and RNG states, counters. Every rank calls
+    it (under --fsdp they gather the full state dicts); rank 0 writes."""
+    (opt_pi, opt_v, sched_pi, sched_v), pi_weights, v_weights = opts, full_state_dict(policy), full_state_dict(value)
+    trainer = {"opt_pi": full_state_dict(policy, opt_pi), "opt_v": full_state_dict(value, opt_v),
+               "sched_pi": sched_pi.state_dict(), "sched_v": sched_v.state_dict(), **state,
+               "rng": {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}}
 
     def write(tmp):
-        policy.save_pretrained(tmp, state_dict=full.get("policy"))
+        policy.save_pretrained(tmp, state_dict=pi_weights)
         tokenizer.save_pretrained(tmp)
-        if isinstance(value, torch.nn.Linear):  # --value head
-            torch.save(value.state_dict(), os.path.join(tmp, "value_head.pt"))
-        else:
-            value.save_pretrained(os.path.join(tmp, "value"), state_dict=full.get("value"))
-        torch.save({"opt_pi": full.get("opt_pi") or opt_pi.state_dict(), "opt_v": full.get("opt_v") or opt_v.state_dict(),
-                    "sched_pi": sched_pi.state_dict(), "sched_v": sched_v.state_dict(), "rng": rng, **state},
-                   os.path.join(tmp, "trainer_state.pt"))
+        torch.save(v_weights, os.path.join(tmp, "value_head.pt" if cfg.value == "head" else "value.pt"))
+        torch.save(trainer, os.path.join(tmp, "trainer_state.pt"))
 
-    save_folder(path, write)
-
-
-def checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state):
-    """Every rank calls it: under --fsdp all ranks gather the full state, rank 0 writes."""
-    full = {}
-    if cfg.fsdp:
-        full = {"policy": full_state_dict(policy), "opt_pi": full_state_dict(policy, opts[0])}
-        if cfg.value == "separate":
-            full.update(value=full_state_dict(value), opt_v=full_state_dict(value, opts[1]))
-    if not distributed() or dist.get_rank() == 0:
-        save_checkpoint(ckpt, policy, value, tokenizer, opts, state, full)
+    if is_main():
+        save_folder(ckpt, write)
     barrier()
 
 
 def resume(ckpt, policy, value, opts, state, metrics_path):
+    """--resume: optimizer, scheduler and RNG states and counters; the metrics of iterations to redo go."""
     saved = torch.load(os.path.join(ckpt, "trainer_state.pt"), weights_only=False)
-    opt_pi, opt_v, sched_pi, sched_v = opts
-    load_optimizer_state(policy, opt_pi, saved["opt_pi"]), load_optimizer_state(value, opt_v, saved["opt_v"])
-    sched_pi.load_state_dict(saved["sched_pi"]), sched_v.load_state_dict(saved["sched_v"])
-    random.setstate(saved["rng"]["python"]), np.random.set_state(saved["rng"]["numpy"])
+    for model, opt, sched, name in ((policy, opts[0], opts[2], "pi"), (value, opts[1], opts[3], "v")):
+        load_optimizer_state(model, opt, saved["opt_" + name])
+        sched.load_state_dict(saved["sched_" + name])
+    random.setstate(saved["rng"]["python"])
+    np.random.set_state(saved["rng"]["numpy"])
     torch.set_rng_state(saved["rng"]["torch"])
     state.update({k: saved[k] for k in ("iteration", "best_valid", "best_iteration")})
-    if (not distributed() or dist.get_rank() == 0) and os.path.exists(metrics_path):  # drop redone iterations
+    if is_main() and os.path.exists(metrics_path):
         with open(metrics_path) as f:
             keep = [line for line in f if line.strip() and json.loads(line)["iteration"] <= state["iteration"]]
-        with open(metrics_path + ".tmp", "w") as f:
-            f.writelines(keep)
-        os.replace(metrics_path + ".tmp", metrics_path)
+        write_lines(metrics_path, keep)
     console.print(f"resumed from {ckpt} at iteration {state['iteration']}")
 
 
@@ -673,10 +595,9 @@ def evaluate_and_keep_best(sampler, tokenizer, problems, train, cfg, state, it, 
     """Rank 0: 1@turns on `problems` (valid, or the fixed train problems); the best policy so far
     goes to <out>/best. -> (score, seconds); the other ranks wait."""
     t, score = time.time(), None
-    if not distributed() or dist.get_rank() == 0:
-        score = evaluate(sampler, tokenizer, problems, cfg, os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl"),
-                         samples=cfg.eval_samples, model_name=f"{cfg.model} after RLEF iteration {it}",
-                         seed=cfg.seed, train_problems=train)
+    if is_main():
+        path = os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl")
+        score = evaluate(sampler, tokenizer, problems, cfg, path, train, it, cfg.eval_samples)
         console.print(f"{key} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
         if it > 0 and score > state["best_valid"]:
             state["best_valid"], state["best_iteration"] = score, it
@@ -686,26 +607,23 @@ def evaluate_and_keep_best(sampler, tokenizer, problems, train, cfg, state, it, 
 
 
 def final_evaluation(cfg, policy, tokenizer, test, train, state):
-    """Rank 0: the best policy by valid (else the last one) on the test split, real (and random) feedback."""
+    """The best policy by valid (else the last one) on the test split, real (and random) feedback."""
     best, it = os.path.join(cfg.out, "best"), state["iteration"]
     if os.path.exists(best):
         policy, it = disable_dropout(rollout.load_model(best)[0]), state["best_iteration"]
-    os.makedirs(cfg.episodes_dir, exist_ok=True)
     for name, fb in (("rlef_test", "real"), ("rlef_random_test", "random"))[: 1 + cfg.final_random_feedback]:
         path = os.path.join(cfg.episodes_dir, f"{name}.jsonl")
-        score = evaluate(policy, tokenizer, test, cfg, path, samples=cfg.final_samples, feedback=fb, seed=cfg.seed,
-                         model_name=f"{cfg.model} after RLEF iteration {it}", train_problems=train)
+        score = evaluate(policy, tokenizer, test, cfg, path, train, it, cfg.final_samples, feedback=fb)
         console.print(f"test 1@{cfg.turns} of the policy of iteration {it}, feedback {fb}: {score:.3f} -> {path}")
 
 
 def main(cfg):
     rank, world, device = setup_distributed()  # (0, 1, None) without torchrun
-    is_main = rank == 0
-    console.quiet = not is_main  # rank 0 prints and writes files; the others only compute
+    console.quiet = rank != 0  # rank 0 prints and writes files; the others only compute
     if cfg.fsdp and not distributed():
         raise SystemExit("error: --fsdp needs torchrun (README, Scaling out)")
     random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
-    train, valid, test = (load_split(cfg.data, s) for s in ("train", "valid", "test"))
+    train, valid, test = (rollout.load_problems(cfg.data, split) for split in ("train", "valid", "test"))
     if cfg.fixed_problems:  # the learning check (implementation detail 6): all N problems every iteration
         train = valid = train[:cfg.fixed_problems]
         cfg.rollouts = len(train) * cfg.samples
@@ -732,60 +650,58 @@ def main(cfg):
         resume(ckpt, policy, value, opts, state, metrics_path)
     console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}; "
                   f"{len(train)} train / {len(valid)} valid / {len(test)} test problems")
-    stop = catch_ctrl_c()
-    t_start, s_eval, base = time.time(), 0.0, None  # evaluation time does not count against --max_minutes
+    stop, t_start, s_eval, base = catch_ctrl_c(), time.time(), 0.0, None  # --max_minutes leaves evaluations out
+    if cfg.eval_every and state["iteration"] == 0:  # the curve's starting point
+        base, s_eval = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, 0, key)
 
     while state["iteration"] < cfg.iterations and not stop["requested"]:
         it = state["iteration"] + 1
-        if it == 1 and cfg.eval_every:  # the curve's starting point
-            base, s = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, 0, key)
-            s_eval += s
         # 1. collect this rank's share of the iteration's problems (the same ones again after a resume)
-        problems = random.Random(cfg.seed * 100_003 + it).sample(train, min(n_problems, len(train)))[rank::world]
-        t0 = time.time()
-        episodes = collect(sampler, tokenizer, problems, cfg, train, (cfg.seed * 100_003 + it) * world + rank, it)
-        t1 = time.time()
+        seed, t0 = cfg.seed * 100_003 + it, time.time()
+        problems = random.Random(seed).sample(train, min(n_problems, len(train)))[rank::world]
+        episodes = run_episodes(sampler, tokenizer, problems, cfg, f"iteration {it}: collecting", train,
+                                samples=cfg.samples, temperature=cfg.temperature, top_p=1.0, seed=seed * world + rank,
+                                judge_every_turn=False)  # the paper's training sampling: no top-p
         # 2.-4. score the episodes, the RLEF objective, one optimizer step per minibatch
+        t1 = time.time()
         console.print(f"iteration {it}: PPO update on {len(episodes)} episodes ({cfg.minibatches} minibatches)")
         m = ppo_update(episodes, policy, ref, value, *opts, cfg, tokenizer.pad_token_id, autocast)
         if cfg.fsdp:
             copy_to_sampler(policy, sampler)
-        t2 = time.time()
-        state["iteration"] = it
-        m.update(iteration=it, **episode_metrics(gather_episodes(episodes), rollout.LAST_STATS, t1 - t0, t2 - t1,
-                                                 opts[2].get_last_lr()[0]))
+        t2, state["iteration"] = time.time(), it
+        m.update(iteration=it, **episode_metrics(episodes, t1 - t0, t2 - t1, opts[2].get_last_lr()[0]))
         # --max_minutes: stop if another iteration like this one would end past the budget (rank 0's clock)
-        late = is_main and cfg.max_minutes > 0 and time.time() - t_start - s_eval + (t2 - t0) > 60 * cfg.max_minutes
+        late = rank == 0 and cfg.max_minutes > 0 and time.time() - t_start - s_eval + t2 - t0 > 60 * cfg.max_minutes
         out_of_time = any_rank(late, policy.device)
         if cfg.eval_every and (it % cfg.eval_every == 0 or it == cfg.iterations or out_of_time):
             m[key], s = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, it, key)
             s_eval += s
         if base is not None:
             m[key + "_base"], base = base, None
-        if is_main:
+        if rank == 0:
             with open(metrics_path, "a") as f:
                 f.write(json.dumps(m) + "\n")
-        print_row(it, m)
+        console.print(f"[bold]iteration {it}[/]  " + "  ".join(f"{k} {m[k]:.4g}" for k in SHOWN))
         stop["requested"] = any_rank(stop["requested"], policy.device)  # Ctrl-C on any rank stops all
         if it % cfg.save_every == 0 or it == cfg.iterations or stop["requested"] or out_of_time:
             checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state)
         if out_of_time:
             console.print(f"--max_minutes {cfg.max_minutes}: stopping after iteration {it}")
             break
-    if is_main:
+    if rank == 0:
         print_curve(metrics_path, key)
     if stop["requested"]:
         console.print(f"stopped at iteration {state['iteration']}; continue with --resume")
-    elif cfg.final_samples and is_main:
+    elif cfg.final_samples and rank == 0:
         final_evaluation(cfg, sampler, tokenizer, test, train, state)
     return state
 
 
 # ----------------------------------------------------------------------------------------------
 # APPENDIX: data parallelism under torchrun (README, "Scaling out"; implementation detail 8). Each
-# rank collects its share of the episodes; the update reduces advantage statistics, token counts
-# and gradients over all ranks, so N ranks take the step one process takes on the whole batch;
-# rank 0 alone evaluates and writes files. In a plain `python 04_ppo.py` all of this does nothing.
+# rank collects its share of the episodes; the update sums advantage statistics, token counts and
+# gradients over all ranks, so N ranks take the step one process takes on the whole batch; rank 0
+# alone evaluates and writes files. In a plain `python 04_ppo.py` all of this does nothing.
 
 
 def setup_distributed():
@@ -808,6 +724,15 @@ def distributed():
     return dist.is_available() and dist.is_initialized()
 
 
+def is_main():
+    return not distributed() or dist.get_rank() == 0
+
+
+def barrier():
+    if distributed():
+        dist.barrier()
+
+
 def all_reduce(t, op=dist.ReduceOp.SUM):
     """In-place all-reduce of a tensor over the ranks; returns it (a no-op in a single process)."""
     if distributed():
@@ -828,22 +753,9 @@ def gather(obj):
     return out
 
 
-def gather_episodes(episodes):
-    """Every rank's episodes, for the metrics (sent without prompt ids and log-probs)."""
-    if not distributed():
-        return episodes
-    light = [{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]} for ep in episodes]
-    return [ep for part in gather(light) for ep in part]
-
-
-def barrier():
-    if distributed():
-        dist.barrier()
-
-
 def sum_gradients(model):
-    """Sum each gradient over the ranks: DistributedDataParallel's all-reduce, done by hand once
-    per minibatch, so ranks may run different numbers of micro-batches. FSDP reduces its own."""
+    """Sum each gradient over the ranks: DistributedDataParallel's all-reduce, done by hand once per
+    minibatch, so ranks may run different numbers of micro-batches. FSDP sums its own."""
     if distributed() and not is_sharded(model):
         params = [p for p in model.parameters() if p.requires_grad]
         for p in params:
@@ -874,16 +786,14 @@ def is_sharded(model):
 
 
 def shard(model):
-    """--fsdp: FSDP2 units = each decoder layer, the decoder, and every other child with parameters
-    (the LM head, or V's scalar head). Parameters, gradients and AdamW states are split over the
-    ranks and gathered layer by layer in each forward. The decoder and the head (not the root) are
-    units because token_logprobs calls them directly. Gradients are summed, not averaged (see
-    ppo_update). Tied input/output embeddings would be shared by two units: not supported."""
+    """--fsdp: FSDP2 units = each decoder layer, the decoder (token_logprobs calls it directly) and
+    every other child with parameters (the LM head, or V's scalar head); parameters, gradients and
+    AdamW states are split over the ranks. Gradients are summed, not averaged (see ppo_update)."""
     from torch.distributed.fsdp import fully_shard
 
     decoder = getattr(model, model.base_model_prefix)
     head = model.get_output_embeddings()
-    if head is not None and head.weight is decoder.get_input_embeddings().weight:
+    if head is not None and head.weight is decoder.get_input_embeddings().weight:  # one weight in two units
         raise SystemExit("error: --fsdp needs a model with untied input/output embeddings (Llama 3.1 8B has them); "
                          "this one ties them: run without --fsdp (plain data parallelism)")
     children = [m for name, m in model.named_children() if name != model.base_model_prefix and any(True for _ in m.parameters())]
@@ -903,8 +813,10 @@ def pad_plan_for_fsdp(plan, device):
 
 
 def full_state_dict(model, optimizer=None):
-    """--fsdp: the whole (unsharded) state dict of a model, or of its optimizer, on rank 0's CPU
-    (empty on the other ranks; every rank must call it)."""
+    """The state dict of a model, or of its optimizer; under --fsdp the whole one, gathered on rank 0's
+    CPU (empty on the other ranks; every rank must call it)."""
+    if not is_sharded(model):
+        return (optimizer or model).state_dict()
     from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict, get_optimizer_state_dict
 
     options = StateDictOptions(full_state_dict=True, cpu_offload=True)
@@ -924,11 +836,9 @@ def load_optimizer_state(model, optimizer, saved):
 
 @torch.no_grad()
 def copy_to_sampler(policy, sampler):
-    """--fsdp: copy the sharded policy's weights, one gathered tensor at a time, into the plain
-    model that generates the rollouts."""
-    target = dict(sampler.named_parameters())
+    """--fsdp: the sharded policy's weights, gathered one tensor at a time, into the model that generates."""
     for name, p in policy.named_parameters():
-        target[name].copy_(p.full_tensor())
+        sampler.get_parameter(name).copy_(p.full_tensor())
 
 
 if __name__ == "__main__":

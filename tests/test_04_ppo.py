@@ -87,11 +87,11 @@ def test_geometric_mean_kl_zero_for_identical_models_and_exact_otherwise():
     b = ppo.build_batch(EPISODES, pad_id=0, device=torch.device("cpu"))
     with torch.no_grad():
         lp, lr = ppo.token_logprobs(policy, b, 1.0), ppo.token_logprobs(ref, b, 1.0)
-    assert ppo.per_turn_mean(lp - lr, b).abs().max().item() == 0.0
+    assert ppo.turn_kl(lp, lr, b).abs().max().item() == 0.0
     other = tiny_policy(seed=1)
     with torch.no_grad():
         lo = ppo.token_logprobs(other, b, 1.0)
-        kl = ppo.per_turn_mean(lp - lo, b)
+        kl = ppo.turn_kl(lp, lo, b)
         # direct computation: full forward, log-softmax, mean over each turn's response tokens
         for i, ep in enumerate(EPISODES):
             seq = torch.tensor([[x for t in ep["turns"] for x in t["prompt_ids"] + t["response_ids"]]])
