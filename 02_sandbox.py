@@ -53,9 +53,9 @@ Implementation details (choices the paper leaves open):
 3. The program sees Python 3.10's rules: no limit on int <-> str digits (3.11 added one).
 4. Function style imports the code as a module (not __main__), as HumanEval's harness does. The
    tester runs the test snippet with `candidate` (the entry point) and every other free name standing
-   for the program's functions: a call runs in the program's process, and its value comes back
-   pickled, unpickled as builtin types only (None, bool, int, float, str, bytes, complex, list, tuple,
-   dict, set, frozenset; anything else is WRONG_ANSWER). The test passes when the snippet finishes.
+   for the program's functions: a call runs in the program's process, and its value comes back as
+   JSON of exact builtin types (None, bool, int, float, str, bytes, complex, list, tuple, dict, set,
+   frozenset; anything else is WRONG_ANSWER). The test passes when the snippet finishes.
    `assert X == Y` fails with AssertionError("x != y"), unittest's assertEqual message (Appendix C.4);
    an exception in a call, or a program that ends first, is EXCEPTION.
 5. outputs_match follows OutputsMatch, except that integers are compared exactly at any size (theirs
@@ -88,7 +88,6 @@ import glob
 import json
 import linecache
 import os
-import pickle
 import pwd
 import re
 import resource
@@ -750,28 +749,54 @@ def _ipc_objects(uid):  # SysV IPC objects created by uid
     return found
 
 
-# --- function style (detail 4): values cross between the processes pickled -------------------
+# --- function style (detail 4): values cross between the processes as JSON of builtin types ----
+def _encode(value):  # builtin types only, else TypeError
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind in (tuple, set, frozenset):
+        return {kind.__name__: [_encode(v) for v in value]}
+    if kind is dict:
+        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if kind in (bytes, complex):
+        return {kind.__name__: value.hex() if kind is bytes else [value.real, value.imag]}
+    raise TypeError(f"a {kind.__name__} object")
+
+
+def _decode(data):  # JSON -> the same builtin values
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    (kind, items), = data.items()
+    if kind == "dict":
+        return {_decode(k): _decode(v) for k, v in items}
+    if kind == "bytes":
+        return bytes.fromhex(items)
+    if kind == "complex":
+        return complex(float(items[0]), float(items[1]))
+    return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](_decode(v) for v in items)
+
+
 def _serve_calls(namespace, calls, entry_point):
     """The program's side: call the function asked for, send back its value (or its error)."""
     stream = calls.makefile("rwb")
-    while True:
-        try:
-            name, args, kwargs = pickle.load(stream)
-        except EOFError:  # the tester is done
-            return
+    while line := stream.readline():
+        name, args, kwargs = _decode(json.loads(line))
         name = entry_point if name == "candidate" else name
         try:
             if not callable(namespace.get(name)):
                 raise NameError(f"the program does not define the function {name!r}")
             value = namespace[name](*args, **kwargs)
             try:
-                reply = pickle.dumps(("value", value))
-            except Exception:  # a generator, a lambda, too deep...
-                reply = pickle.dumps(("unjudgeable", f"a {type(value).__name__} object"))
+                reply = {"value": _encode(value)}
+            except (TypeError, RecursionError) as exc:
+                reply = {"unjudgeable": str(exc)}
         except BaseException as exc:  # SystemExit too: the call did not return
-            reply = pickle.dumps(("memory" if isinstance(exc, MemoryError) else "error",
-                                  _cut(_format_exception(exc), 16000)))
-        stream.write(reply)
+            reply = {"error": _cut(_format_exception(exc), 16000), "memory": isinstance(exc, MemoryError)}
+        stream.write(json.dumps(reply).encode() + b"\n")
         stream.flush()
 
 
@@ -783,27 +808,23 @@ class _ProgramGone(BaseException):  # the program ended first (a BaseException: 
     pass
 
 
-class _BuiltinsOnly(pickle.Unpickler):  # what the program sends is data: no class of its own gets through
-    def find_class(self, module, name):
-        if (module, name) != ("builtins", "complex"):
-            raise _CallFailed(WRONG_ANSWER, f"a {module}.{name} object is not a value of builtin types")
-        return complex
-
-
-def _remote(stream, name):
+def _remote(stream, name, max_reply):
     """A stand-in for the program's function `name`: the call runs in the program's process."""
     def call(*args, **kwargs):
         try:
-            pickle.dump((name, args, kwargs), stream)
+            stream.write(json.dumps(_encode([name, args, kwargs])).encode() + b"\n")
             stream.flush()
-            kind, value = _BuiltinsOnly(stream).load()
-        except (OSError, EOFError, pickle.UnpicklingError):
+            line = stream.readline(max_reply)
+        except OSError:
+            line = b""
+        if not line.endswith(b"\n"):
             raise _ProgramGone()
-        if kind == "value":
-            return value
-        if kind == "unjudgeable":
-            raise _CallFailed(WRONG_ANSWER, f"{name} returned {value}, not a value of builtin types")
-        raise _CallFailed(OUT_OF_MEMORY if kind == "memory" else EXCEPTION, str(value))
+        reply = json.loads(line)
+        if "error" in reply:
+            raise _CallFailed(OUT_OF_MEMORY if reply.get("memory") else EXCEPTION, str(reply["error"]))
+        if "value" not in reply:
+            raise _CallFailed(WRONG_ANSWER, f"{name} returned {reply.get('unjudgeable')}, not a value of builtin types")
+        return _decode(reply["value"])
     return call
 
 
@@ -966,7 +987,7 @@ class _Helper:
         try:
             tree = ast.parse(snippet, "test.py")
             names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(dir(builtins))
-            namespace = {name: _remote(stream, name) for name in names}
+            namespace = {name: _remote(stream, name, self.memory) for name in names}
             namespace.update(__name__="test", __builtins__=builtins, __equal__=_ShowValues.equal)
             exec(compile(ast.fix_missing_locations(_ShowValues().visit(tree)), "test.py", "exec"), namespace)
         except _ProgramGone:
