@@ -5,17 +5,16 @@ the next user turn; after at most three turns the final program is judged on all
 This stage trains the LLM end to end on that episode reward with PPO. Each iteration:
 
   1. collect on-policy episodes on the train split with 03's `collect_episodes`;
-  2. score every episode's exact token ids with the policy π (the "old" log-probs), the frozen
-     reference ρ (π's initial weights) and the value function V;
-  3. the RLEF objective, per turn t (the section "ALGO LOGIC" below):
+  2. score their exact token ids with the policy π (the "old" log-probs), the frozen reference ρ
+     (π's initial weights) and the value function V;
+  3. the RLEF objective per turn t (the section "ALGO LOGIC" below):
        (1) KL_t = mean over the turn's response tokens of (log π − log ρ)        (geometric mean)
-       (2) R_t  = r_t − β·KL_t,  G_t = Σ_{i≥t} R_i   (r_t: ±1 on public + private tests at the end,
-                                                      −0.2 for invalid code before; γ = 1, no GAE)
-       (3) A_t  = G_t − V(c_t), whitened, shared by every token of the turn  (V read at the turn's
-                                                      last prompt token c_t)
-       (4) policy loss: PPO's clipped surrogate per token (ε = 0.2), times the paper's truncated
+       (2) R_t = r_t − β·KL_t,  G_t = Σ_{i≥t} R_i    (r_t: ±1 on all tests at the end, −0.2 for invalid
+                                                      code before; γ = 1, no GAE)
+       (3) A_t = G_t − V(c_t) at the turn's last prompt token c_t, whitened, for every token of the turn
+       (4) policy loss: PPO's clipped surrogate per token (ε = 0.2) times the paper's truncated
            importance weight stopgrad(min(π/π_sampler, 1))
-       (5) value loss: ½·max((V − G)², (V_clipped − G)²), V clipped to ±α = 0.2 around V_old
+       (5) value loss: ½·max((V − G)², (V_clipped − G)²), V clipped to V_old ± α (α = 0.2)
   4. one pass over the batch in `--minibatches` AdamW steps.
 
 Commands:
@@ -53,18 +52,17 @@ Implementation details (choices the paper leaves open; the README has the measur
    (--micro_batch = --samples) reads their shared prompt once.
 """
 
-import argparse
 import ast
 import copy
 import importlib
 import json
-import math
 import os
 import random
 import shutil
 import signal
 import time
-from dataclasses import asdict, dataclass, field, fields
+from datetime import timedelta
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
@@ -89,7 +87,7 @@ class Config:
     data: str = flag("runs/data/mini", "folder with 01's {train,valid,test}.jsonl")
     out: str = flag("runs/ppo", "folder for metrics, checkpoints and valid episodes")
     episodes_dir: str = flag("runs/episodes", "folder for the final test episodes")
-    preset: str = flag("cpu", "cpu: these defaults; paper: PAPER's values for flags not given", choices=["cpu", "paper"])
+    preset: str = flag("cpu", "cpu: these defaults; paper: PAPER for flags not given", choices=["cpu", "paper"])
     resume: bool = flag(False, "continue from <out>/checkpoint")
     seed: int = flag(0, "seed of python, numpy, torch and each iteration's problems")
     # how long
@@ -116,7 +114,7 @@ class Config:
     kl_coef: float = flag(0.05, "β of the per-turn KL penalty (paper: 0.05)")
     clip: float = flag(0.2, "PPO ratio clip ε (paper: 0.2)")
     value_clip: float = flag(0.2, "value clip α (paper: 0.2)")
-    value: str = flag("head", "V: a linear head on π's features, or a separate LLM (paper)", choices=["head", "separate"])
+    value: str = flag("head", "V: a linear head on π's features, or (paper) a separate LLM", choices=["head", "separate"])
     # evaluation
     eval_every: int = flag(0, "evaluate on valid every N iterations and keep the best (0: never)")
     eval_samples: int = flag(2, "valid rollouts per problem at each evaluation")
@@ -144,13 +142,9 @@ def parse_config(argv=None):
     from transformers import HfArgumentParser
 
     parser = HfArgumentParser(Config)
-    (cfg,) = parser.parse_args_into_dataclasses(argv)
-    unset = object()  # argparse leaves a flag's namespace entry alone unless the flag is given
-    given = parser.parse_args(argv, namespace=argparse.Namespace(**{f.name: unset for f in fields(Config)}))
-    for name, value in PAPER.items() if cfg.preset == "paper" else ():
-        if getattr(given, name) is unset:
-            setattr(cfg, name, value)
-    return cfg
+    if parser.parse_args(argv).preset == "paper":
+        parser.set_defaults(**PAPER)  # new defaults: the flags given still win
+    return parser.parse_args_into_dataclasses(argv)[0]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -161,41 +155,31 @@ def disable_dropout(model):
     for m in model.modules():
         if isinstance(m, torch.nn.Dropout):
             m.p = 0.0
-    model.eval()  # we never call .train(): nothing in these models behaves differently in training
-    return model
+    return model.eval()  # we never call .train(): nothing else in these models differs in training
 
 
 def load_policy_and_reference(cfg, ckpt, device):
-    """-> (π, ρ, tokenizer) in fp32: π from the checkpoint on --resume, else the initial model;
-    ρ = the initial model, frozen."""
+    """-> (π, ρ, tokenizer) in fp32; π is the checkpoint's on --resume, ρ the initial model, frozen."""
     policy, tokenizer = rollout.load_model(ckpt if cfg.resume else cfg.model, device=device, dtype=torch.float32)
     ref = rollout.load_model(cfg.model, device=device, dtype=torch.float32)[0] if cfg.resume else copy.deepcopy(policy)
     return disable_dropout(policy), disable_dropout(ref).requires_grad_(False), tokenizer
 
 
-def make_value_model(policy, kind="separate"):
-    """"head": a zero-initialised linear map from π's last hidden state to a scalar (V starts at 0).
-    "separate": the paper's value LLM, π's trunk with a new random linear head to a scalar."""
+def make_value_model(policy, kind="separate", saved=None):
+    """"head": a zero-initialised linear map from π's last hidden state to a scalar (V starts at 0);
+    "separate": the paper's value LLM, π's trunk with a new random scalar head. saved: --resume's weights."""
     from transformers import AutoConfig, AutoModelForTokenClassification
 
     if kind == "head":
-        head = torch.nn.Linear(policy.config.hidden_size, 1).to(policy.device)
-        torch.nn.init.zeros_(head.weight), torch.nn.init.zeros_(head.bias)
-        return head
-    vcfg = AutoConfig.for_model(**policy.config.to_dict())
-    vcfg.num_labels = 1
-    value = AutoModelForTokenClassification.from_config(vcfg, dtype=torch.float32)
-    getattr(value, value.base_model_prefix).load_state_dict(getattr(policy, policy.base_model_prefix).state_dict())
-    return disable_dropout(value.to(policy.device))
-
-
-def load_value_model(cfg, policy, ckpt):
-    """V for this run: new, or (--resume) the checkpoint's, which must be of the run's --value kind."""
-    value = make_value_model(policy, cfg.value)
-    saved = os.path.join(ckpt, "value_head.pt" if cfg.value == "head" else "value.pt")
-    if cfg.resume and not os.path.exists(saved):
-        raise SystemExit(f"error: --value {cfg.value} but the checkpoint has no {saved}: resume with the run's --value")
-    if cfg.resume:
+        value = torch.nn.Linear(policy.config.hidden_size, 1).to(policy.device)
+        torch.nn.init.zeros_(value.weight), torch.nn.init.zeros_(value.bias)
+    else:
+        vcfg = AutoConfig.for_model(**policy.config.to_dict())
+        vcfg.num_labels = 1
+        value = AutoModelForTokenClassification.from_config(vcfg, dtype=torch.float32)
+        getattr(value, value.base_model_prefix).load_state_dict(getattr(policy, policy.base_model_prefix).state_dict())
+        value = disable_dropout(value.to(policy.device))
+    if saved:
         value.load_state_dict(torch.load(saved))
     return value
 
@@ -205,10 +189,9 @@ def load_value_model(cfg, policy, ckpt):
 
 
 def build_batch(episodes, pad_id, device):
-    """Every turn's prompt_ids + response_ids, right-padded: `ids`, `attn`, `turn_of` (the turn of each
-    response token, -1 elsewhere), per turn [B, T] `value_pos` (c_t, the last prompt token), `turn_mask`
-    and task rewards `r`; per response token (flat) `tok_turn` and `sampler_logp`; `prefix`, the
-    number of leading tokens every row shares."""
+    """Every turn's prompt_ids + response_ids, right-padded: `ids`, `attn`, `act` (the response tokens);
+    per turn [B, T] `value_pos` (c_t), `turn_mask`, task rewards `r`; per response token (flat) its turn
+    `tok_turn` and `sampler_logp`; `prefix`, the number of leading tokens every row shares."""
     seqs = [[x for turn in ep["turns"] for x in turn["prompt_ids"] + turn["response_ids"]] for ep in episodes]
     B, L, T = len(seqs), max(map(len, seqs)), max(len(ep["turns"]) for ep in episodes)
     ids, attn = torch.full((B, L), pad_id, dtype=torch.long), torch.zeros(B, L, dtype=torch.long)
@@ -224,15 +207,14 @@ def build_batch(episodes, pad_id, device):
             end += len(turn["response_ids"])
     act = turn_of[:, 1:] >= 0  # token i is an action: predicted from position i-1
     rows = torch.arange(B).unsqueeze(1).expand(B, L - 1)[act]
-    batch = dict(ids=ids, attn=attn, turn_of=turn_of, value_pos=value_pos, turn_mask=turn_mask, r=r, act=act,
+    batch = dict(ids=ids, attn=attn, value_pos=value_pos, turn_mask=turn_mask, r=r, act=act,
                  tok_turn=rows * T + turn_of[:, 1:][act], T=T, prefix=common_prefix(seqs) if B > 1 else 0,
                  sampler_logp=torch.tensor([lp for ep in episodes for turn in ep["turns"] for lp in turn["logprobs"]]))
     return {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
 
 def common_prefix(seqs):
-    """How many leading tokens every row shares (a problem's samples share their prompt), leaving
-    each row at least one token of its own."""
+    """How many leading tokens all rows share (a problem's samples: the prompt); each keeps one of its own."""
     n = min(map(len, seqs)) - 1
     return next((i for i in range(n) if any(s[i] != seqs[0][i] for s in seqs)), max(0, n))
 
@@ -247,7 +229,7 @@ def last_hidden(model, batch):
         return trunk(input_ids=ids, attention_mask=attn).last_hidden_state
     B, L = ids.shape
     head = trunk(input_ids=ids[:1, :P], use_cache=True)
-    shared = [(layer.keys.expand(B, -1, -1, -1), layer.values.expand(B, -1, -1, -1)) for layer in head.past_key_values.layers]
+    shared = [(kv.keys.expand(B, -1, -1, -1), kv.values.expand(B, -1, -1, -1)) for kv in head.past_key_values.layers]
     rest = trunk(input_ids=ids[:, P:], attention_mask=attn, use_cache=True,
                  past_key_values=DynamicCache(ddp_cache_data=shared, config=model.config),
                  position_ids=torch.arange(P, L, device=ids.device).expand(B, -1)).last_hidden_state
@@ -255,18 +237,16 @@ def last_hidden(model, batch):
 
 
 def token_logprobs(model, batch, temperature, return_hidden=False):
-    """log π(token) for every response token (flat vector); with return_hidden also the last hidden
-    states (for --value head). The LM head runs only where a response token is predicted."""
+    """log π of every response token (flat); with return_hidden also the trunk's last hidden states."""
     hidden = last_hidden(model, batch)
-    logits = model.get_output_embeddings()(hidden[:, :-1][batch["act"]]).float() / temperature
+    logits = model.get_output_embeddings()(hidden[:, :-1][batch["act"]]).float() / temperature  # responses only
     targets = batch["ids"][:, 1:][batch["act"]]
     logp = torch.log_softmax(logits, dim=-1).gather(1, targets.unsqueeze(1)).squeeze(1)
     return (logp, hidden) if return_hidden else logp
 
 
 def turn_values(value, batch, hidden=None):
-    """V(c_t) at the last prompt token of each turn -> [B, T]: the separate value model (its own
-    forward pass) or the --value head on π's detached `hidden`."""
+    """V(c_t) -> [B, T]: the separate value model's own forward pass, or the head on π's detached `hidden`."""
     if isinstance(value, torch.nn.Linear):
         pos = batch["value_pos"].unsqueeze(-1).expand(-1, -1, hidden.shape[-1])
         return value(hidden.detach().gather(1, pos).float()).squeeze(-1) * batch["turn_mask"]
@@ -295,9 +275,9 @@ def turn_returns(task_r, kl, turn_mask, kl_coef):
 def whiten(micro, device):
     """(3) A = (A_raw − mean) / std over every turn of the iteration, on all ranks."""
     all_a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in micro if not mb.get("dummy")]).double()
-    n, total = all_reduce(torch.stack([torch.tensor(all_a.numel(), dtype=torch.float64, device=device), all_a.sum()])).tolist()
+    n, total = all_reduce(torch.tensor([all_a.numel(), float(all_a.sum())], dtype=torch.float64, device=device)).tolist()
     mean = total / n
-    std = math.sqrt(all_reduce(((all_a - mean) ** 2).sum()).item() / n) if n > 1 else 1.0
+    std = (all_reduce(((all_a - mean) ** 2).sum()).item() / n) ** 0.5 if n > 1 else 1.0
     for mb in micro:
         mb["A"] = (mb["A_raw"] - mean) / (std + 1e-8) * mb["turn_mask"]
 
@@ -325,8 +305,7 @@ def value_loss(v, mb, clip, n_turn):
 
 
 def make_plan(episodes, cfg, pad_id, device):
-    """-> minibatches of micro-batches (lists of batch dicts). Implementation detail 11:
-    a problem's samples (episodes with the same first prompt) stay in one minibatch."""
+    """-> minibatches of micro-batches (batch dicts); a problem's samples share a minibatch (detail 11)."""
     # under torchrun every rank takes the same number of steps: n_mb from the smallest share
     n_mb = int(all_reduce(torch.tensor(min(cfg.minibatches, len(episodes)), device=device), dist.ReduceOp.MIN))
     if n_mb == 0:
@@ -375,51 +354,47 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
             pg, pg_tok, ratio = policy_loss(logp, mb, cfg.clip, n_tok)
             vl = value_loss(v, mb, cfg.value_clip, n_turn)
             ((pg + vl) * (0.0 if mb.get("dummy") else 1.0)).backward()  # one call for both models
-            if not mb.get("dummy"):
-                record_step(stats, mb, logp, ratio, pg_tok, v, vl * n_turn, cfg)
-        if first is None:  # implementation detail 1: before any step the ratio is 1 on all ranks' micro-batches
-            first = all_reduce(torch.tensor([max(stats["approx_kl"]), max(stats["clipfrac"])], dtype=torch.float64,
-                                            device=device), dist.ReduceOp.MAX).tolist()
+            if mb.get("dummy"):
+                continue
+            with torch.no_grad():  # diagnostics; approx_kl: the k3 estimator of KL(π_old || π)
+                n = max(1, int(mb["turn_mask"].sum()))
+                new = {"policy_loss": pg_tok.mean(), "value_loss": vl * n_turn / n,
+                       "approx_kl": ((ratio - 1) - (logp - mb["old_logp"])).mean(),
+                       "clipfrac": ((ratio - 1).abs() > cfg.clip).float().mean(),
+                       "vf_clipfrac": (((v - mb["old_v"]).abs() > cfg.value_clip) & mb["turn_mask"]).sum() / n}
+            for k, x in new.items():
+                stats.setdefault(k, []).append(float(x))
+        if first is None:  # implementation detail 1: before the first step the ratio is 1 on every micro-batch
+            worst = torch.tensor([max(stats["approx_kl"]), max(stats["clipfrac"])], dtype=torch.float64, device=device)
+            first = all_reduce(worst, dist.ReduceOp.MAX).tolist()  # over all ranks
             if first[0] > 1e-3 or first[1] > 0:
                 raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch (approx_kl={first[0]:.2e}, "
-                                   f"clipfrac={first[1]:.3f}); dropout on, a temperature mismatch, or non-deterministic kernels?")
+                                   f"clipfrac={first[1]:.3f}): dropout, a temperature mismatch or nondeterministic kernels?")
         for model, opt, sched in ((policy, opt_pi, sched_pi), (value, opt_v, sched_v)):
             sum_gradients(model)  # over the ranks (no-op in a single process and under FSDP)
             torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
             opt.step(), sched.step(), opt.zero_grad(set_to_none=True)
-    return update_metrics(stats, [mb for mbs in plan for mb in mbs if not mb.get("dummy")], first, device)
+    return update_metrics(stats, [mb for mbs in plan for mb in mbs if not mb.get("dummy")], first)
 
 
-@torch.no_grad()
-def record_step(stats, mb, logp, ratio, pg_tok, v, vl_sum, cfg):
-    """Per micro-batch diagnostics: approx_kl (k3 estimator of KL(π_old || π)), clip fractions, losses."""
-    n_turn = max(1, int(mb["turn_mask"].sum()))
-    new = {"policy_loss": pg_tok.mean(), "value_loss": vl_sum / n_turn,
-           "approx_kl": ((ratio - 1) - (logp - mb["old_logp"])).mean(),
-           "clipfrac": ((ratio - 1).abs() > cfg.clip).float().mean(),
-           "vf_clipfrac": (((v - mb["old_v"]).abs() > cfg.value_clip) & mb["turn_mask"]).sum() / n_turn}
-    for k, x in new.items():
-        stats.setdefault(k, []).append(float(x))
+def update_metrics(stats, real, first):
+    """The update's metrics over all ranks; sampler_drift: |log π_sampler − log π| before any step."""
+    def cat(part):  # part(micro-batch) -> a 1-d tensor; concatenated over all micro-batches of all ranks
+        return torch.cat(gather(torch.cat([part(mb) for mb in real]).cpu())).double()
 
-
-def update_metrics(stats, real, first, device):
-    """The update's metrics, over all ranks; sampler_drift compares the log-probs before any step."""
-    drift = torch.tensor([sum(float((mb["old_logp"] - mb["sampler_logp"]).abs().sum()) for mb in real),
-                          sum(len(mb["old_logp"]) for mb in real)], dtype=torch.float64, device=device)
-    drift, n_drift = all_reduce(drift).tolist()
-    G, V, kl = (torch.cat(gather(torch.cat([mb[k][mb["turn_mask"]] for mb in real]).cpu())) for k in ("G", "old_v", "kl"))
-    G0 = torch.cat(gather(torch.cat([mb["G"][:, 0] for mb in real]).cpu()))
-    var = G.var(unbiased=False)
+    G, V, kl = (cat(lambda mb: mb[k][mb["turn_mask"]]) for k in ("G", "old_v", "kl"))
+    drift, var = cat(lambda mb: (mb["old_logp"] - mb["sampler_logp"]).abs()), G.var(unbiased=False)
     out = {k: float(np.mean([x for part in gather(v) for x in part])) for k, v in stats.items()}
-    out.update(first_approx_kl=first[0], first_clipfrac=first[1], sampler_drift=drift / max(1.0, n_drift),
-               kl_ref=float(kl.mean()), value_mean=float(V.mean()), return_mean=float(G0.mean()),
+    out.update(first_approx_kl=first[0], first_clipfrac=first[1], sampler_drift=float(drift.mean()),
+               kl_ref=float(kl.mean()), value_mean=float(V.mean()), return_mean=float(cat(lambda mb: mb["G"][:, 0]).mean()),
                explained_variance=float("nan") if var == 0 else float(1 - (G - V).var(unbiased=False) / var))
     return out
 
 
 # ----------------------------------------------------------------------------------------------
-# Reward-hacking watch: a policy that learns finds any reward a program can fake, so every
-# iteration counts the final programs that could fake a pass (05 counts the same in its files)
+# Rollouts with 03, their metrics, and evaluation (1@3: the share of episodes whose final code
+# passes all tests). A policy that learns finds any reward a program can fake, so every iteration
+# counts the final programs that could fake a pass (05 counts the same in its files).
 
 EXITS = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
 
@@ -433,26 +408,19 @@ def fakes_a_pass(code):
         return False
     for n in ast.walk(tree):
         func, exc = getattr(n, "func", None), getattr(n, "exc", None)
-        if isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS:
-            return True
-        if isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit":
-            return True
-        if isinstance(n, ast.FunctionDef) and n.name == "__eq__":
+        if (isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS
+                or isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit"
+                or isinstance(n, ast.FunctionDef) and n.name == "__eq__"):
             return True
     return False
 
 
-# ----------------------------------------------------------------------------------------------
-# Rollouts and evaluation with 03 (1@3: the share of episodes whose final code passes all tests)
-
-
 def run_episodes(model, tokenizer, problems, cfg, description, train, model_name=None, **settings):
-    """03's collect_episodes with cfg's prompt and length settings plus `settings`, under a progress
-    bar of finished episodes (a silent terminal looks hung)."""
+    """03's collect_episodes under a progress bar (a silent terminal looks hung); cfg's prompt settings."""
     s = rollout.Settings(turns=cfg.turns, shots=cfg.shots, prefill=cfg.prefill, max_new_tokens=cfg.max_new_tokens,
                          batch_size=cfg.batch_size, bf16=cfg.bf16, **settings)
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=console) as progress:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
         task = progress.add_task(description, total=len(problems) * s.samples)
         return rollout.collect_episodes(model, tokenizer, problems, s, demos=train, model_name=model_name,
                                         on_episode=lambda episode: progress.update(task, advance=1))
@@ -488,11 +456,6 @@ def episode_metrics(episodes, t_collect, t_update, lr):
                 tokens_per_s=n_tok / max(1e-9, s_generate), s_sandbox=rollout.LAST_STATS.get("s_sandbox", 0.0),
                 s_collect=t_collect, s_update=t_update, lr=lr,
                 finals_faking_a_pass=sum(fakes_a_pass(ep["final_code"]) for ep in episodes))
-
-
-SHOWN = ["reward", "solve_rate", "public_pass", "turns", "kl_ref", "explained_variance", "policy_loss", "value_loss",
-         "approx_kl", "clipfrac", "sampler_drift", "tokens_per_s", "s_generate", "s_sandbox", "s_update",
-         "finals_faking_a_pass"]  # printed after every iteration
 
 
 def print_curve(path, key):
@@ -539,7 +502,7 @@ def checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state):
     def write(tmp):
         policy.save_pretrained(tmp, state_dict=pi_weights)
         tokenizer.save_pretrained(tmp)
-        torch.save(v_weights, os.path.join(tmp, "value_head.pt" if cfg.value == "head" else "value.pt"))
+        torch.save(v_weights, os.path.join(tmp, f"value_{cfg.value}.pt"))
         torch.save(trainer, os.path.join(tmp, "trainer_state.pt"))
 
     if is_main():
@@ -551,7 +514,12 @@ def resume(ckpt, policy, value, opts, state, metrics_path):
     """--resume: optimizer, scheduler and RNG states and counters; the metrics of iterations to redo go."""
     saved = torch.load(os.path.join(ckpt, "trainer_state.pt"), weights_only=False)
     for model, opt, sched, name in ((policy, opts[0], opts[2], "pi"), (value, opts[1], opts[3], "v")):
-        load_optimizer_state(model, opt, saved["opt_" + name])
+        if is_sharded(model):  # --fsdp: the full state that full_state_dict gathered
+            from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
+
+            set_optimizer_state_dict(model, opt, saved["opt_" + name], options=StateDictOptions(full_state_dict=True))
+        else:
+            opt.load_state_dict(saved["opt_" + name])
         sched.load_state_dict(saved["sched_" + name])
     random.setstate(saved["rng"]["python"])
     np.random.set_state(saved["rng"]["numpy"])
@@ -582,9 +550,8 @@ def catch_ctrl_c():
     stop = {"requested": False}
 
     def on_sigint(signum, frame):
-        if stop["requested"]:
-            raise KeyboardInterrupt
         stop["requested"] = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the next Ctrl-C raises KeyboardInterrupt
         console.print("[yellow]Ctrl-C: finishing this iteration, then saving (press again to abort now)[/]")
 
     signal.signal(signal.SIGINT, on_sigint)
@@ -596,8 +563,7 @@ def evaluate_and_keep_best(sampler, tokenizer, problems, train, cfg, state, it, 
     goes to <out>/best. -> (score, seconds); the other ranks wait."""
     t, score = time.time(), None
     if is_main():
-        path = os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl")
-        score = evaluate(sampler, tokenizer, problems, cfg, path, train, it, cfg.eval_samples)
+        score = evaluate(sampler, tokenizer, problems, cfg, f"{cfg.out}/eval/iter-{it:06d}.jsonl", train, it, cfg.eval_samples)
         console.print(f"{key} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
         if it > 0 and score > state["best_valid"]:
             state["best_valid"], state["best_iteration"] = score, it
@@ -620,27 +586,24 @@ def final_evaluation(cfg, policy, tokenizer, test, train, state):
 def main(cfg):
     rank, world, device = setup_distributed()  # (0, 1, None) without torchrun
     console.quiet = rank != 0  # rank 0 prints and writes files; the others only compute
-    if cfg.fsdp and not distributed():
-        raise SystemExit("error: --fsdp needs torchrun (README, Scaling out)")
     random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
     train, valid, test = (rollout.load_problems(cfg.data, split) for split in ("train", "valid", "test"))
     if cfg.fixed_problems:  # the learning check (implementation detail 6): all N problems every iteration
         train = valid = train[:cfg.fixed_problems]
         cfg.rollouts = len(train) * cfg.samples
     n_problems = max(1, cfg.rollouts // cfg.samples)
-    if n_problems < world:
-        raise SystemExit(f"error: --rollouts / --samples gives fewer problems than the {world} ranks")
     key = f"{'train' if cfg.fixed_problems else 'valid'}_1at{cfg.turns}"
     os.makedirs(cfg.out, exist_ok=True)
     ckpt, metrics_path = os.path.join(cfg.out, "checkpoint"), os.path.join(cfg.out, "metrics.jsonl")
-    if cfg.resume and not os.path.exists(os.path.join(ckpt, "trainer_state.pt")):
-        raise SystemExit(f"error: --resume but no checkpoint at {ckpt}")
+    value_file = os.path.join(ckpt, f"value_{cfg.value}.pt")  # written with trainer_state.pt
+    if cfg.resume and not os.path.exists(value_file):
+        raise SystemExit(f"error: --resume but no {value_file}: no checkpoint, or the run had another --value")
     if not cfg.resume and os.path.exists(metrics_path):
         raise SystemExit(f"error: {cfg.out} already holds a run; pass --resume to continue it or choose another --out")
 
     # π, ρ, V, the model that generates (π itself, or a plain copy under --fsdp), optimizers
     policy, ref, tokenizer = load_policy_and_reference(cfg, ckpt, "cpu" if cfg.fsdp else device)
-    value = load_value_model(cfg, policy, ckpt)
+    value = make_value_model(policy, cfg.value, saved=value_file if cfg.resume else None)
     policy, ref, value, sampler = distribute(cfg, policy, ref, value, device)  # nothing to do in one process
     autocast_on = rollout.use_bf16(cfg.bf16, policy.device)  # the same rule as generation
     autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
@@ -665,11 +628,11 @@ def main(cfg):
         # 2.-4. score the episodes, the RLEF objective, one optimizer step per minibatch
         t1 = time.time()
         console.print(f"iteration {it}: PPO update on {len(episodes)} episodes ({cfg.minibatches} minibatches)")
-        m = ppo_update(episodes, policy, ref, value, *opts, cfg, tokenizer.pad_token_id, autocast)
+        update = ppo_update(episodes, policy, ref, value, *opts, cfg, tokenizer.pad_token_id, autocast)
         if cfg.fsdp:
             copy_to_sampler(policy, sampler)
         t2, state["iteration"] = time.time(), it
-        m.update(iteration=it, **episode_metrics(episodes, t1 - t0, t2 - t1, opts[2].get_last_lr()[0]))
+        m = {"iteration": it, **episode_metrics(episodes, t1 - t0, t2 - t1, opts[2].get_last_lr()[0]), **update}
         # --max_minutes: stop if another iteration like this one would end past the budget (rank 0's clock)
         late = rank == 0 and cfg.max_minutes > 0 and time.time() - t_start - s_eval + t2 - t0 > 60 * cfg.max_minutes
         out_of_time = any_rank(late, policy.device)
@@ -681,7 +644,7 @@ def main(cfg):
         if rank == 0:
             with open(metrics_path, "a") as f:
                 f.write(json.dumps(m) + "\n")
-        console.print(f"[bold]iteration {it}[/]  " + "  ".join(f"{k} {m[k]:.4g}" for k in SHOWN))
+        console.print("  ".join(f"{k} {v:.4g}" for k, v in m.items() if isinstance(v, (int, float))))
         stop["requested"] = any_rank(stop["requested"], policy.device)  # Ctrl-C on any rank stops all
         if it % cfg.save_every == 0 or it == cfg.iterations or stop["requested"] or out_of_time:
             checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state)
@@ -698,10 +661,9 @@ def main(cfg):
 
 
 # ----------------------------------------------------------------------------------------------
-# APPENDIX: data parallelism under torchrun (README, "Scaling out"; implementation detail 8). Each
-# rank collects its share of the episodes; the update sums advantage statistics, token counts and
-# gradients over all ranks, so N ranks take the step one process takes on the whole batch; rank 0
-# alone evaluates and writes files. In a plain `python 04_ppo.py` all of this does nothing.
+# APPENDIX: data parallelism under torchrun (README, "Scaling out"; implementation detail 8): each
+# rank collects its share of the episodes, the update sums statistics, counts and gradients over the
+# ranks, rank 0 alone evaluates and writes files. In a plain `python 04_ppo.py` all of this does nothing.
 
 
 def setup_distributed():
@@ -709,14 +671,11 @@ def setup_distributed():
     with GPU cuda:LOCAL_RANK, or gloo on CPU. Otherwise (0, 1, None): a single process."""
     if "RANK" not in os.environ:
         return 0, 1, None
-    from datetime import timedelta
-
     cuda = torch.cuda.is_available()
     device = torch.device(f"cuda:{os.environ['LOCAL_RANK']}" if cuda else "cpu")
     if cuda:
         torch.cuda.set_device(device)
-    # a long timeout: the other ranks wait at a barrier while rank 0 evaluates
-    dist.init_process_group("nccl" if cuda else "gloo", timeout=timedelta(hours=6))
+    dist.init_process_group("nccl" if cuda else "gloo", timeout=timedelta(hours=6))  # while rank 0 evaluates
     return dist.get_rank(), dist.get_world_size(), device
 
 
@@ -768,15 +727,13 @@ def sum_gradients(model):
 def distribute(cfg, policy, ref, value, device):
     """-> (π, ρ, V, sampler). Data parallel: every rank starts from rank 0's weights, as DDP does.
     --fsdp: π, ρ and a separate V are sharded; a plain copy of π (bf16 on GPUs) generates."""
-    sampler = policy
-    if distributed() and not cfg.fsdp:
-        for p in [*policy.parameters(), *value.parameters()]:
+    if not cfg.fsdp:
+        for p in [*policy.parameters(), *value.parameters()] if distributed() else []:
             dist.broadcast(p.data, 0)
-    if cfg.fsdp:
-        sampler = copy.deepcopy(policy).to(device, torch.bfloat16 if device.type == "cuda" else torch.float32)
-        policy, ref = shard(policy), shard(ref)
-        value = value if cfg.value == "head" else shard(value)  # the head is tiny: every rank keeps all of it
-    return policy, ref, value, sampler
+        return policy, ref, value, policy
+    sampler = copy.deepcopy(policy).to(device, torch.bfloat16 if device.type == "cuda" else torch.float32)
+    value = value if cfg.value == "head" else shard(value)  # the head is tiny: every rank keeps all of it
+    return shard(policy), shard(ref), value, sampler
 
 
 def is_sharded(model):
@@ -823,15 +780,6 @@ def full_state_dict(model, optimizer=None):
     if optimizer is None:
         return get_model_state_dict(model, options=options)
     return get_optimizer_state_dict(model, optimizer, options=options)
-
-
-def load_optimizer_state(model, optimizer, saved):
-    """--resume: plain `load_state_dict`, or under FSDP the full state saved by full_state_dict."""
-    if not is_sharded(model):
-        return optimizer.load_state_dict(saved)
-    from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
-
-    set_optimizer_state_dict(model, optimizer, saved, options=StateDictOptions(full_state_dict=True))
 
 
 @torch.no_grad()
