@@ -21,7 +21,6 @@ Commands:
 
     python 04_ppo.py --value head                         # the main job's stage 4 (README, "Two commands")
     python 04_ppo.py --fixed_problems 12 --samples 4 ...  # the learning check (README, "Does it learn?")
-    python 04_ppo.py --resume                             # continue from runs/ppo/checkpoint
     python 04_ppo.py --preset paper --model meta-llama/Llama-3.1-8B-Instruct --data runs/data/code_contests
     torchrun --nproc_per_node 8 04_ppo.py [--fsdp] ...    # data parallel (+ FSDP2; README, "Scaling out")
 
@@ -40,8 +39,8 @@ Implementation details (choices the paper leaves open; the README has the measur
 5. Dropout is off in every model (it would break the ratio check).
 6. Problems are drawn uniformly without replacement, --samples episodes each. --fixed_problems N
    trains and evaluates on the first N train problems, all of them every iteration.
-7. A checkpoint every --save_every iterations and at the end, written to a temp folder and renamed;
-   Ctrl-C finishes the iteration, saves and exits (twice: abort now).
+7. A checkpoint every --save_every iterations and at the end (a temp folder, renamed); --resume continues
+   from it. Ctrl-C finishes the iteration, saves and exits (twice: abort now).
 8. Under torchrun rank r collects problems r, r+N, ...; advantage statistics, token and turn counts
    and gradients are summed over the ranks: N ranks take the one-process step. --fsdp shards π, V, ρ.
 9. --value head (the default): V is a zero-initialised linear map on π's detached last hidden state,
@@ -82,7 +81,7 @@ def flag(default, text, **kw):
 
 @dataclass
 class Config:
-    # what to train, on what, where
+    # what to train, on what, where, how long
     model: str = flag("smollm2-135m", "initial policy: smollm2-135m (offline), a hub id or a folder")
     data: str = flag("runs/data/mini", "folder with 01's {train,valid,test}.jsonl")
     out: str = flag("runs/ppo", "folder for metrics, checkpoints and valid episodes")
@@ -90,7 +89,6 @@ class Config:
     preset: str = flag("cpu", "cpu: these defaults; paper: PAPER for flags not given", choices=["cpu", "paper"])
     resume: bool = flag(False, "continue from <out>/checkpoint")
     seed: int = flag(0, "seed of python, numpy, torch and each iteration's problems")
-    # how long
     iterations: int = flag(3, "PPO iterations (collect + update)")
     max_minutes: float = flag(0, "start no iteration that would end past this much training (0: no limit)")
     # rollouts (03)
@@ -114,7 +112,7 @@ class Config:
     kl_coef: float = flag(0.05, "β of the per-turn KL penalty (paper: 0.05)")
     clip: float = flag(0.2, "PPO ratio clip ε (paper: 0.2)")
     value_clip: float = flag(0.2, "value clip α (paper: 0.2)")
-    value: str = flag("head", "V: a linear head on π's features, or (paper) a separate LLM", choices=["head", "separate"])
+    value: str = flag("head", "V: a linear head on π's features or (paper) an LLM", choices=["head", "separate"])
     # evaluation
     eval_every: int = flag(0, "evaluate on valid every N iterations and keep the best (0: never)")
     eval_samples: int = flag(2, "valid rollouts per problem at each evaluation")
@@ -130,8 +128,7 @@ HEAD_LR = 1e-3  # --value head: a zero-initialised linear probe needs a far larg
 MAX_GRAD_NORM = 1.0  # per model (not given in the paper)
 EVAL_TEMPERATURE, EVAL_TOP_P = 0.2, 0.95  # the paper's 1@3 (Table 1)
 
-# `--preset paper`: the paper's Llama 3.1 8B settings (A.1; 800 updates = 200 iterations) and its
-# evaluation (Table 1: 200 rollouts per problem). Needs GPUs.
+# --preset paper: the paper's Llama 3.1 8B settings (A.1; 800 updates = 200 iterations), 1@3 on 200 rollouts
 PAPER = dict(rollouts=1024, samples=1, minibatches=4, lr=2e-7, value_lr=2e-7, warmup_steps=50, iterations=3000,
              shots=0, max_new_tokens=2048, temperature=1.0, value="separate", prefill="starter", eval_every=200,
              eval_samples=20, save_every=200, final_samples=200, micro_batch=1)
@@ -240,8 +237,7 @@ def token_logprobs(model, batch, temperature, return_hidden=False):
     """log π of every response token (flat); with return_hidden also the trunk's last hidden states."""
     hidden = last_hidden(model, batch)
     logits = model.get_output_embeddings()(hidden[:, :-1][batch["act"]]).float() / temperature  # responses only
-    targets = batch["ids"][:, 1:][batch["act"]]
-    logp = torch.log_softmax(logits, dim=-1).gather(1, targets.unsqueeze(1)).squeeze(1)
+    logp = torch.log_softmax(logits, dim=-1).gather(1, batch["ids"][:, 1:][batch["act"]].unsqueeze(1)).squeeze(1)
     return (logp, hidden) if return_hidden else logp
 
 
@@ -274,10 +270,10 @@ def turn_returns(task_r, kl, turn_mask, kl_coef):
 
 def whiten(micro, device):
     """(3) A = (A_raw − mean) / std over every turn of the iteration, on all ranks."""
-    all_a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in micro if not mb.get("dummy")]).double()
-    n, total = all_reduce(torch.tensor([all_a.numel(), float(all_a.sum())], dtype=torch.float64, device=device)).tolist()
+    a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in micro if not mb.get("dummy")]).double()
+    n, total = all_reduce(torch.tensor([a.numel(), float(a.sum())], dtype=torch.float64, device=device)).tolist()
     mean = total / n
-    std = (all_reduce(((all_a - mean) ** 2).sum()).item() / n) ** 0.5 if n > 1 else 1.0
+    std = (all_reduce(((a - mean) ** 2).sum()).item() / n) ** 0.5 if n > 1 else 1.0
     for mb in micro:
         mb["A"] = (mb["A_raw"] - mean) / (std + 1e-8) * mb["turn_mask"]
 
@@ -343,8 +339,7 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     whiten([mb for mbs in plan for mb in mbs], device)
     stats, first = {}, None
     for mbs in plan:
-        # the minibatch's token and turn counts over ALL ranks: the whole-batch loss is then the sum
-        # of the ranks' losses, and its gradient the SUM of their gradients (implementation detail 8)
+        # token and turn counts over ALL ranks: the whole batch's loss is the sum of the ranks' (detail 8)
         counts = [(int(mb["act"].sum()), int(mb["turn_mask"].sum())) for mb in mbs if not mb.get("dummy")]
         n_tok, n_turn = all_reduce(torch.tensor(counts, dtype=torch.float64, device=device).sum(0)).tolist()
         for mb in mbs:
@@ -368,8 +363,8 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
             worst = torch.tensor([max(stats["approx_kl"]), max(stats["clipfrac"])], dtype=torch.float64, device=device)
             first = all_reduce(worst, dist.ReduceOp.MAX).tolist()  # over all ranks
             if first[0] > 1e-3 or first[1] > 0:
-                raise RuntimeError(f"PPO sanity check failed: ratio != 1 on the first minibatch (approx_kl={first[0]:.2e}, "
-                                   f"clipfrac={first[1]:.3f}): dropout, a temperature mismatch or nondeterministic kernels?")
+                raise RuntimeError(f"ratio != 1 on the first minibatch (approx_kl, clipfrac: {first}): dropout, "
+                                   "a temperature mismatch or nondeterministic kernels?")
         for model, opt, sched in ((policy, opt_pi, sched_pi), (value, opt_v, sched_v)):
             sum_gradients(model)  # over the ranks (no-op in a single process and under FSDP)
             torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
@@ -383,10 +378,11 @@ def update_metrics(stats, real, first):
         return torch.cat(gather(torch.cat([part(mb) for mb in real]).cpu())).double()
 
     G, V, kl = (cat(lambda mb: mb[k][mb["turn_mask"]]) for k in ("G", "old_v", "kl"))
-    drift, var = cat(lambda mb: (mb["old_logp"] - mb["sampler_logp"]).abs()), G.var(unbiased=False)
+    G0, drift = cat(lambda mb: mb["G"][:, 0]), cat(lambda mb: (mb["old_logp"] - mb["sampler_logp"]).abs())
+    var = G.var(unbiased=False)
     out = {k: float(np.mean([x for part in gather(v) for x in part])) for k, v in stats.items()}
     out.update(first_approx_kl=first[0], first_clipfrac=first[1], sampler_drift=float(drift.mean()),
-               kl_ref=float(kl.mean()), value_mean=float(V.mean()), return_mean=float(cat(lambda mb: mb["G"][:, 0]).mean()),
+               kl_ref=float(kl.mean()), value_mean=float(V.mean()), return_mean=float(G0.mean()),
                explained_variance=float("nan") if var == 0 else float(1 - (G - V).var(unbiased=False) / var))
     return out
 
@@ -395,9 +391,6 @@ def update_metrics(stats, real, first):
 # Rollouts with 03, their metrics, and evaluation (1@3: the share of episodes whose final code
 # passes all tests). A policy that learns finds any reward a program can fake, so every iteration
 # counts the final programs that could fake a pass (05 counts the same in its files).
-
-EXITS = {"exit", "quit", "_exit"}  # exit(), quit(), sys.exit(), os._exit()
-
 
 def fakes_a_pass(code):
     """True if the program exits (exit, quit, sys.exit, os._exit, raise SystemExit) or defines __eq__
@@ -408,7 +401,8 @@ def fakes_a_pass(code):
         return False
     for n in ast.walk(tree):
         func, exc = getattr(n, "func", None), getattr(n, "exc", None)
-        if (isinstance(n, ast.Call) and (getattr(func, "id", None) or getattr(func, "attr", None)) in EXITS
+        called = getattr(func, "id", None) or getattr(func, "attr", None)  # exit(), quit(), sys.exit(), os._exit()
+        if (isinstance(n, ast.Call) and called in {"exit", "quit", "_exit"}
                 or isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit"
                 or isinstance(n, ast.FunctionDef) and n.name == "__eq__"):
             return True
@@ -459,8 +453,7 @@ def episode_metrics(episodes, t_collect, t_update, lr):
 
 
 def print_curve(path, key):
-    """The learning curve from metrics.jsonl: the sampled solve rate of every iteration, `key` (the
-    low-temperature 1@turns) where evaluated, and start -> end in points."""
+    """The learning curve in metrics.jsonl: sampled solve rate, `key` where evaluated, start -> end in points."""
     rows = [json.loads(line) for line in open(path) if line.strip()]
     table = Table("iteration", "sampled solve rate", "", key, "s", title=f"learning curve ({path})")
     pct = lambda x: "" if x is None else f"{100 * x:.1f}%"  # noqa: E731
@@ -492,8 +485,7 @@ def save_folder(path, write):
 
 
 def checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state):
-    """π (a Hugging Face folder), V, optimizer, scheduler and RNG states, counters. Every rank calls
-    it (under --fsdp they gather the full state dicts); rank 0 writes."""
+    """π (a Hugging Face folder), V, optimizers, schedulers, RNGs, counters; all ranks call it, rank 0 writes."""
     (opt_pi, opt_v, sched_pi, sched_v), pi_weights, v_weights = opts, full_state_dict(policy), full_state_dict(value)
     trainer = {"opt_pi": full_state_dict(policy, opt_pi), "opt_v": full_state_dict(value, opt_v),
                "sched_pi": sched_pi.state_dict(), "sched_v": sched_v.state_dict(), **state,
@@ -542,7 +534,7 @@ def make_optimizers(cfg, policy, value):
     opt_pi = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     opt_v = torch.optim.AdamW(value.parameters(), lr=HEAD_LR if cfg.value == "head" else cfg.value_lr,
                               weight_decay=cfg.weight_decay)
-    return opt_pi, opt_v, torch.optim.lr_scheduler.LambdaLR(opt_pi, warm), torch.optim.lr_scheduler.LambdaLR(opt_v, warm)
+    return opt_pi, opt_v, *(torch.optim.lr_scheduler.LambdaLR(opt, warm) for opt in (opt_pi, opt_v))
 
 
 def catch_ctrl_c():
@@ -559,24 +551,24 @@ def catch_ctrl_c():
 
 
 def evaluate_and_keep_best(sampler, tokenizer, problems, train, cfg, state, it, key):
-    """Rank 0: 1@turns on `problems` (valid, or the fixed train problems); the best policy so far
-    goes to <out>/best. -> (score, seconds); the other ranks wait."""
+    """Rank 0: 1@turns on `problems`, the best policy so far to <out>/best -> (score, seconds); the others wait."""
     t, score = time.time(), None
     if is_main():
-        score = evaluate(sampler, tokenizer, problems, cfg, f"{cfg.out}/eval/iter-{it:06d}.jsonl", train, it, cfg.eval_samples)
+        path = os.path.join(cfg.out, "eval", f"iter-{it:06d}.jsonl")
+        score = evaluate(sampler, tokenizer, problems, cfg, path, train, it, cfg.eval_samples)
         console.print(f"{key} at iteration {it}: {score:.3f} (best so far {state['best_valid']:.3f})")
         if it > 0 and score > state["best_valid"]:
             state["best_valid"], state["best_iteration"] = score, it
-            save_folder(os.path.join(cfg.out, "best"), lambda tmp: (sampler.save_pretrained(tmp), tokenizer.save_pretrained(tmp)))
+            save_folder(f"{cfg.out}/best", lambda tmp: (sampler.save_pretrained(tmp), tokenizer.save_pretrained(tmp)))
     barrier()
     return score, time.time() - t
 
 
 def final_evaluation(cfg, policy, tokenizer, test, train, state):
     """The best policy by valid (else the last one) on the test split, real (and random) feedback."""
-    best, it = os.path.join(cfg.out, "best"), state["iteration"]
-    if os.path.exists(best):
-        policy, it = disable_dropout(rollout.load_model(best)[0]), state["best_iteration"]
+    it = state["best_iteration"] or state["iteration"]
+    if state["best_iteration"]:
+        policy = disable_dropout(rollout.load_model(f"{cfg.out}/best")[0])
     for name, fb in (("rlef_test", "real"), ("rlef_random_test", "random"))[: 1 + cfg.final_random_feedback]:
         path = os.path.join(cfg.episodes_dir, f"{name}.jsonl")
         score = evaluate(policy, tokenizer, test, cfg, path, train, it, cfg.final_samples, feedback=fb)
@@ -591,7 +583,6 @@ def main(cfg):
     if cfg.fixed_problems:  # the learning check (implementation detail 6): all N problems every iteration
         train = valid = train[:cfg.fixed_problems]
         cfg.rollouts = len(train) * cfg.samples
-    n_problems = max(1, cfg.rollouts // cfg.samples)
     key = f"{'train' if cfg.fixed_problems else 'valid'}_1at{cfg.turns}"
     os.makedirs(cfg.out, exist_ok=True)
     ckpt, metrics_path = os.path.join(cfg.out, "checkpoint"), os.path.join(cfg.out, "metrics.jsonl")
@@ -611,8 +602,7 @@ def main(cfg):
     state = {"iteration": 0, "best_valid": -1.0, "best_iteration": None, "config": asdict(cfg)}
     if cfg.resume:
         resume(ckpt, policy, value, opts, state, metrics_path)
-    console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}; "
-                  f"{len(train)} train / {len(valid)} valid / {len(test)} test problems")
+    console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}, {len(train)} train problems")
     stop, t_start, s_eval, base = catch_ctrl_c(), time.time(), 0.0, None  # --max_minutes leaves evaluations out
     if cfg.eval_every and state["iteration"] == 0:  # the curve's starting point
         base, s_eval = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, 0, key)
@@ -621,7 +611,7 @@ def main(cfg):
         it = state["iteration"] + 1
         # 1. collect this rank's share of the iteration's problems (the same ones again after a resume)
         seed, t0 = cfg.seed * 100_003 + it, time.time()
-        problems = random.Random(seed).sample(train, min(n_problems, len(train)))[rank::world]
+        problems = random.Random(seed).sample(train, min(max(1, cfg.rollouts // cfg.samples), len(train)))[rank::world]
         episodes = run_episodes(sampler, tokenizer, problems, cfg, f"iteration {it}: collecting", train,
                                 samples=cfg.samples, temperature=cfg.temperature, top_p=1.0, seed=seed * world + rank,
                                 judge_every_turn=False)  # the paper's training sampling: no top-p
@@ -667,8 +657,7 @@ def main(cfg):
 
 
 def setup_distributed():
-    """-> (rank, world_size, device). Under torchrun (RANK is set): join the process group, NCCL
-    with GPU cuda:LOCAL_RANK, or gloo on CPU. Otherwise (0, 1, None): a single process."""
+    """-> (rank, world size, device): under torchrun (RANK is set) NCCL on cuda:LOCAL_RANK or gloo on CPU."""
     if "RANK" not in os.environ:
         return 0, 1, None
     cuda = torch.cuda.is_available()
@@ -743,9 +732,8 @@ def is_sharded(model):
 
 
 def shard(model):
-    """--fsdp: FSDP2 units = each decoder layer, the decoder (token_logprobs calls it directly) and
-    every other child with parameters (the LM head, or V's scalar head); parameters, gradients and
-    AdamW states are split over the ranks. Gradients are summed, not averaged (see ppo_update)."""
+    """--fsdp: FSDP2 units = each decoder layer, the decoder (token_logprobs calls it directly) and every
+    other child with parameters (an LM or scalar head); gradients are summed, not averaged (see ppo_update)."""
     from torch.distributed.fsdp import fully_shard
 
     decoder = getattr(model, model.base_model_prefix)
@@ -753,7 +741,7 @@ def shard(model):
     if head is not None and head.weight is decoder.get_input_embeddings().weight:  # one weight in two units
         raise SystemExit("error: --fsdp needs a model with untied input/output embeddings (Llama 3.1 8B has them); "
                          "this one ties them: run without --fsdp (plain data parallelism)")
-    children = [m for name, m in model.named_children() if name != model.base_model_prefix and any(True for _ in m.parameters())]
+    children = [m for name, m in model.named_children() if name != model.base_model_prefix and list(m.parameters())]
     for unit in [*decoder.layers, decoder, *children]:
         fully_shard(unit)
         unit.set_gradient_divide_factor(1.0)  # a plain sum (gloo has no pre-scaled sum: force SUM)
@@ -762,16 +750,14 @@ def shard(model):
 
 
 def pad_plan_for_fsdp(plan, device):
-    """FSDP gathers weights in every forward, so all ranks run as many micro-batches per minibatch:
-    the missing ones repeat the last one with loss weight 0."""
+    """FSDP gathers weights in every forward: all ranks run as many micro-batches, padded with weight-0 copies."""
     counts = all_reduce(torch.tensor([len(mbs) for mbs in plan], device=device), dist.ReduceOp.MAX)
     for mbs, n in zip(plan, counts.tolist()):
         mbs += [{**mbs[-1], "dummy": True} for _ in range(n - len(mbs))]
 
 
 def full_state_dict(model, optimizer=None):
-    """The state dict of a model, or of its optimizer; under --fsdp the whole one, gathered on rank 0's
-    CPU (empty on the other ranks; every rank must call it)."""
+    """The state dict of a model or its optimizer; under --fsdp gathered whole on rank 0's CPU (all ranks call it)."""
     if not is_sharded(model):
         return (optimizer or model).state_dict()
     from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict, get_optimizer_state_dict
