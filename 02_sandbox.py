@@ -695,22 +695,13 @@ def _import_through_fds():
 
 
 # --- counting and cleaning up -----------------------------------------------------------------
-def _children():  # our child processes (/proc/<pid>/stat: "pid (comm) state ppid ...")
-    kids = []
+def _processes():  # -> [(pid, uid, parent pid, threads)] ("pid (comm) state ppid ..." in /proc/<pid>/stat)
+    found = []
     for name in filter(str.isdigit, os.listdir("/proc")):
         with contextlib.suppress(OSError, IndexError, ValueError), open(f"/proc/{name}/stat") as f:
-            if int(f.read().rsplit(")", 1)[1].split()[1]) == os.getpid():
-                kids.append(int(name))
-    return kids
-
-
-def _count_tasks(uid):  # processes + threads of uid: what RLIMIT_NPROC counts
-    count = 0
-    for name in filter(str.isdigit, os.listdir("/proc")):
-        with contextlib.suppress(OSError):
-            if os.stat(f"/proc/{name}").st_uid == uid:
-                count += len(os.listdir(f"/proc/{name}/task"))
-    return count
+            fields = f.read().rsplit(")", 1)[1].split()
+            found.append((int(name), os.fstat(f.fileno()).st_uid, int(fields[1]), int(fields[17])))
+    return found
 
 
 def _remove_tree(path):
@@ -895,7 +886,8 @@ class _Helper:
             self.memory = setup["memory_limit_bytes"] + int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         self.cpu_limit = max(1, int(-(-setup["time_limit_s"] // 1)))
         self.wall_limit = 3 * setup["time_limit_s"] + 1
-        self.nproc = 64 + (0 if os.geteuid() == 0 else _count_tasks(os.getuid()))
+        # RLIMIT_NPROC counts the threads of the uid: as a user, leave room for those already running
+        self.nproc = 64 + (0 if os.geteuid() == 0 else sum(n for _, uid, _, n in _processes() if uid == os.getuid()))
         gc.freeze()  # the children's GC won't touch (copy) our objects
         while True:  # until the caller hangs up
             data, fds, _, _ = socket.recv_fds(self.sock, 16, 3)
@@ -1078,7 +1070,7 @@ class _Helper:
             except ChildProcessError:
                 return
             with contextlib.suppress(OSError):  # (kill(-1) from pid 1: every process of the namespace)
-                for pid in [-1] if self.pid_namespace else _children():
+                for pid in [-1] if self.pid_namespace else [p for p, _, ppid, _ in _processes() if ppid == os.getpid()]:
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.001)
 
