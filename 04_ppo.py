@@ -60,8 +60,8 @@ import random
 import shutil
 import signal
 import time
-from datetime import timedelta
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
 import numpy as np
 import torch
@@ -112,7 +112,7 @@ class Config:
     kl_coef: float = flag(0.05, "β of the per-turn KL penalty (paper: 0.05)")
     clip: float = flag(0.2, "PPO ratio clip ε (paper: 0.2)")
     value_clip: float = flag(0.2, "value clip α (paper: 0.2)")
-    value: str = flag("head", "V: a linear head on π's features or (paper) an LLM", choices=["head", "separate"])
+    value: str = flag("head", "V: a head on π's features, or (paper) a separate LLM", choices=["head", "separate"])
     # evaluation
     eval_every: int = flag(0, "evaluate on valid every N iterations and keep the best (0: never)")
     eval_samples: int = flag(2, "valid rollouts per problem at each evaluation")
@@ -149,10 +149,7 @@ def parse_config(argv=None):
 
 
 def disable_dropout(model):
-    for m in model.modules():
-        if isinstance(m, torch.nn.Dropout):
-            m.p = 0.0
-    return model.eval()  # we never call .train(): nothing else in these models differs in training
+    return model.eval()  # dropout off; we never call .train() (nothing else in these models differs in training)
 
 
 def load_policy_and_reference(cfg, ckpt, device):
@@ -391,6 +388,7 @@ def update_metrics(stats, real, first):
 # Rollouts with 03, their metrics, and evaluation (1@3: the share of episodes whose final code
 # passes all tests). A policy that learns finds any reward a program can fake, so every iteration
 # counts the final programs that could fake a pass (05 counts the same in its files).
+
 
 def fakes_a_pass(code):
     """True if the program exits (exit, quit, sys.exit, os._exit, raise SystemExit) or defines __eq__

@@ -352,7 +352,7 @@ def test_value_head_time_budget_and_resume_on_function_problems(tiny_model_dir, 
     r = run_ppo(*common, "--max_minutes", "0.001")  # the budget is spent by the end of iteration 1
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert "stopping after iteration 1" in r.stdout
-    assert (out / "checkpoint" / "value_head.pt").exists() and not (out / "checkpoint" / "value").exists()
+    assert (out / "checkpoint" / "value_head.pt").exists() and not (out / "checkpoint" / "value_separate.pt").exists()
     r = run_ppo(*common, "--resume", "--value", "separate")  # the run's value kind must match
     assert r.returncode != 0 and "value" in r.stdout + r.stderr
     r = run_ppo(*common, "--resume")
