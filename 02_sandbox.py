@@ -849,8 +849,10 @@ def _run_program(code, module, calls, entry_point):
             status = 1
     except BaseException as exc:
         status = 1
-        with contextlib.suppress(BaseException):  # (the program may have broken sys.stderr)
+        try:
             print(_format_exception(exc), end="", file=sys.stderr)
+        except BaseException:  # (the program broke sys.stderr)
+            os.write(2, b"\n" + type(exc).__name__.encode() + b"\n")
     with contextlib.suppress(BaseException):
         threading._shutdown()
         atexit._run_exitfuncs()
