@@ -219,10 +219,23 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
     options = dict(code=code, style=style, entry_point=entry_point, time_limit_s=time_limit_s,
                    memory_limit_bytes=memory_limit_bytes,
                    drop_privileges=os.geteuid() == 0 if drop_privileges is None else drop_privileges)
+    results, syntax_error = _run_workers(tests, options, stop_on_first_failure, workers)
+    if syntax_error is not None:
+        return Report(passed=False, syntax_error=syntax_error,
+                      results=[TestResult(SYNTAX_ERROR, message=syntax_error.rstrip("\n"))
+                               for _ in range(1 if stop_on_first_failure else len(tests))])
+    if stop_on_first_failure:  # in test order, up to the first failure (every test before it ran)
+        results = results[:next((i + 1 for i, r in enumerate(results) if r.verdict != PASSED), len(tests))]
+    return Report(passed=all(r.verdict == PASSED for r in results), results=results)
+
+
+def _run_workers(tests, options, stop_on_first_failure, workers):
+    """Threads, each with a zygote, take the next test until none is left (or one failed) -> (a
+    TestResult per test, None where it did not run; the syntax error or None)."""
     results, zygotes, syntax_errors, errors = [None] * len(tests), [], [], []
     todo, lock, stop = iter(range(len(tests))), threading.Lock(), threading.Event()
 
-    def work():  # a thread with a zygote takes the next test until none is left (or one failed)
+    def work():
         try:
             zygotes.append(zygote := _Zygote(**options))
             if zygote.syntax_error is not None:
@@ -265,13 +278,7 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
             zygote.close()
     if errors:
         raise errors[0]
-    if syntax_errors:
-        return Report(passed=False, syntax_error=syntax_errors[0],
-                      results=[TestResult(SYNTAX_ERROR, message=syntax_errors[0].rstrip("\n"))
-                               for _ in range(1 if stop_on_first_failure else len(tests))])
-    if stop_on_first_failure:  # in test order, up to the first failure (every test before it ran)
-        results = results[:next((i + 1 for i, r in enumerate(results) if r.verdict != PASSED), len(tests))]
-    return Report(passed=all(r.verdict == PASSED for r in results), results=results)
+    return results, (syntax_errors or [None])[0]
 
 
 def _judge(result, stdout, stderr, flood, test, options):
