@@ -65,8 +65,8 @@ Implementation details (choices the paper leaves open):
    single- vs multi-turn comparison); 04's training skips that.
 10. Batching is continuous per turn: each generation call takes every active episode (at most
    --batch_size) whatever its turn. Each context is read alone (no padding; a problem's samples
-   share theirs), then all rows decode together over left-padded caches (the mask hides the padding,
-   each row's positions count its own tokens) and leave the batch as they stop. --reuse_cache keeps
+   share theirs), then all rows decode together over one preallocated, left-padded cache (the mask
+   hides the padding, each row's positions count its own tokens) and leave the batch as they stop. --reuse_cache keeps
    each row's cache for its episode's next turn, which then reads only its new ids; greedy ids are
    the same either way (tests check).
 """
@@ -185,13 +185,9 @@ def initial_messages(problem, demos=()):
 
 def extract_code(response):
     """-> (code or None, valid). Implementation detail 3."""
-    blocks = CLOSED_BLOCK.findall(response)
+    blocks = CLOSED_BLOCK.findall(response) or OPEN_BLOCK.findall(response)  # an open block: at most one
     python = [code for tag, code in blocks if tag.lower() in ("python", "py", "python3")]
-    if python or blocks:
-        code = (python or [code for _, code in blocks])[0]
-    else:
-        opened = OPEN_BLOCK.search(response)
-        code = opened.group(2) if opened else None
+    code = (python or [code for _, code in blocks] or [None])[0]
     if code is None or not code.strip():
         return code, False
     try:
@@ -282,10 +278,12 @@ def read_context(model, context, store):
     return logits[:, -1], [[layer.keys, layer.values] for layer in cache.layers]
 
 
-def read_batch(model, contexts, store):
-    """Every context read alone (the samples of a problem share their first prompt: read once), their
-    caches left-padded into one -> (last logits, cache, mask hiding the padding, lengths)."""
-    from transformers import DynamicCache
+def read_batch(model, contexts, store, max_new_tokens):
+    """Every context read alone (the samples of a problem share their first prompt: read once) and
+    written left-padded into one preallocated cache (transformers' StaticCache: a decoding step writes
+    its keys and values in place, where a DynamicCache would copy the whole cache at every step)
+    -> (last logits, cache, mask hiding the padding, lengths)."""
+    from transformers import StaticCache
 
     read = {}
     for context in map(tuple, contexts):
@@ -296,16 +294,19 @@ def read_batch(model, contexts, store):
         store.clear()  # caches no context continued: their episodes ended
     lengths = torch.tensor([len(c) for c in contexts], device=model.device)
     width = int(lengths.max())
-
-    def stacked():  # pad and stack one layer at a time, freeing the rows' copies as it goes (fp32 caches are big)
-        for layer in range(len(rows[0][1])):
-            kv = [torch.cat([torch.nn.functional.pad(row[layer][i], (0, 0, width - row[layer][i].shape[2], 0))
-                             for _, row in rows]) for i in (0, 1)]
-            for _, row in rows:
-                row[layer] = None
-            yield kv
-
-    cache = DynamicCache(ddp_cache_data=stacked(), config=model.config)
+    cache = StaticCache(config=model.config, max_cache_len=width + max_new_tokens)
+    for i, layer in enumerate(cache.layers):
+        assert type(layer).__name__ == "StaticLayer", "full attention only (no sliding-window layers)"
+        keys, values = rows[0][1][i]
+        layer.lazy_initialization(keys.expand(len(rows), -1, -1, -1), values.expand(len(rows), -1, -1, -1))  # zeros
+        if torch.is_autocast_enabled(model.device.type):  # decoding writes bf16 values (keys: fp32 out of RoPE)
+            layer.values = layer.values.to(torch.get_autocast_dtype(model.device.type))
+        for r, (_, row) in enumerate(rows):
+            n = row[i][0].shape[2]
+            layer.keys[r, :, width - n:width], layer.values[r, :, width - n:width] = row[i][0][0], row[i][1][0]
+        for _, row in rows:
+            row[i] = None  # free the rows' copies layer by layer (fp32 caches are big)
+        layer.cumulative_length.fill_(width)  # where the next token's keys and values go
     mask = (torch.arange(width, device=model.device)[None] >= width - lengths[:, None]).long()
     return torch.cat([row_logits for row_logits, _ in rows]), cache, mask, lengths
 
@@ -318,7 +319,7 @@ def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_n
     eos, ticks, device = eos_ids(model, tokenizer), backtick_ids(tokenizer), model.device
     new, logps = [[] for _ in contexts], [[] for _ in contexts]
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
-        logits, cache, mask, lengths = read_batch(model, contexts, store)
+        logits, cache, mask, lengths = read_batch(model, contexts, store, max_new_tokens)
         alive = list(range(len(contexts)))
         for step in range(max_new_tokens):
             logits = logits.float() / (temperature if temperature > 0 else 1.0)
@@ -331,13 +332,15 @@ def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_n
                 if step < max_new_tokens - 1 and not stops(tokenizer, new[row], fences[row], eos, ticks):
                     keep.append(j)
                 elif store is not None:  # keep the row's cache without its padding (its last token is unread)
+                    seen = torch.nonzero(mask[j]).squeeze(1)  # its context and the tokens read so far
                     store[tuple(contexts[row] + new[row])] = [
-                        (layer.keys[j:j + 1, :, mask[j] == 1], layer.values[j:j + 1, :, mask[j] == 1]) for layer in cache.layers]
+                        (layer.keys[j:j + 1, :, seen], layer.values[j:j + 1, :, seen]) for layer in cache.layers]
             if not keep:
                 break
             if len(keep) < len(alive):  # finished rows leave the batch
                 index = torch.tensor(keep, device=device)
-                cache.batch_select_indices(index)
+                for layer in cache.layers:
+                    layer.keys, layer.values = layer.keys[index], layer.values[index]
                 mask, token, lengths, alive = mask[index], token[index], lengths[index], [alive[j] for j in keep]
             mask = torch.cat([mask, mask.new_ones(len(alive), 1)], dim=1)
             # each row's positions count its own tokens only: its keys and values are those it has alone
