@@ -12,12 +12,9 @@ response's code decides the reward: +1 if it passes the public and private tests
     feedback  an episode that passed or used its last turn is scored and written out; the others get
               their failures (02's `format_feedback`) as the next message; new episodes fill the gaps.
 
-Why token-in/token-out: 04 must train on exactly what was sampled. Each turn records the ids added
-before its response (the whole prompt at turn 0, then the delta), the sampled ids and their
-log-probs; concatenated they are the sequence the model saw and decode to the chat template's
-rendering of the conversation (tests check both). Sampled text is never re-rendered: a later turn's
-prompt_ids are the template's text around a placeholder response (`next_turn_text`), since
-templates that trim messages (Llama 3.x) would change a response that ends in a blank line.
+Token-in/token-out, as 04 must train on exactly what was sampled: each turn records the ids added
+before its response (the prompt, then the feedback turn), the sampled ids and their log-probs;
+sampled text is never re-rendered (templates that trim messages, Llama 3.x, would change it).
 
 Commands:
 
@@ -37,14 +34,12 @@ Implementation details (choices the paper leaves open):
 1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's for function
    problems); the system prompt is whatever the chat template adds by default.
 2. Function problems: the answer is pre-filled with "```python\n" (--prefill fence, the default) or
-   the fence + the starter code (--prefill starter, as the paper, C.4); after a pre-filled signature
-   the 135M model closes the block at once (README, stage 3). The pre-fill is part of the turn's
-   `prompt_ids` and of its `response`.
+   the fence + the starter code (--prefill starter, as C.4; the 135M model then closes the block at
+   once, README stage 3). The pre-fill is in the turn's `prompt_ids` and its `response`.
 3. Code: the first closed ``` block tagged python/py/python3, else the first closed block, else an
-   unclosed one to the end; no fence: no code. Valid = non-blank and compile()s. Without code nothing
-   runs (verdict NO_CODE) and the feedback is the footer only ("Give it another try." + the fence
-   sentence; the paper has no message for it). Code that does not compile is invalid (NO_CODE, -0.2
-   if not final) but runs, so the feedback shows the SyntaxError.
+   unclosed one to the end. Valid = non-blank and compile()s. Without code nothing runs (NO_CODE) and
+   the feedback is "Give it another try." + the footer (the paper has none). Code that does not
+   compile is invalid (NO_CODE, -0.2 if not final) but runs: the feedback shows the SyntaxError.
 4. A row stops once its *new* tokens close a code block (two fences; one after a pre-filled fence),
    at EOS (kept in response_ids), or after --max_new_tokens (the paper gives no limit).
 5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p; temperature
