@@ -61,9 +61,9 @@ Implementation details (choices the paper leaves open):
 10. Batching is continuous per turn: each generation call takes every active episode (at most
    --batch_size) whatever its turn. Each context is read alone (no padding; a problem's samples
    share theirs), then all rows decode together over one preallocated, left-padded cache (the mask
-   hides the padding, each row's positions count its own tokens) and leave the batch as they stop. --reuse_cache keeps
-   each row's cache for its episode's next turn, which then reads only its new ids; greedy ids are
-   the same either way (tests check).
+   hides the padding, each row's positions count its own tokens) and leave the batch as they stop.
+   --reuse_cache keeps each row's cache for its episode's next turn, which then reads only its new
+   ids; greedy ids are the same either way (tests check).
 """
 
 import dataclasses
