@@ -33,37 +33,35 @@ same command again resumes, skipping finished (problem_id, sample) pairs; Ctrl-C
 Implementation details (choices the paper leaves open):
 1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's for function
    problems); the system prompt is whatever the chat template adds by default.
-2. Function problems: the answer is pre-filled with "```python\n" (--prefill fence, the default) or
-   the fence + the starter code (--prefill starter, as C.4; the 135M model then closes the block at
-   once, README stage 3). The pre-fill is in the turn's `prompt_ids` and its `response`.
+2. Function problems: the answer is pre-filled with "```python\n" (--prefill fence) or the fence +
+   the starter code (--prefill starter, as C.4; the 135M model then closes the block at once,
+   README stage 3). The pre-fill is in the turn's `prompt_ids` and its `response`.
 3. Code: the first closed ``` block tagged python/py/python3, else the first closed block, else an
-   unclosed one to the end. Valid = non-blank and compile()s. Without code nothing runs (NO_CODE) and
-   the feedback is "Give it another try." + the footer (the paper has none). Code that does not
-   compile is invalid (NO_CODE, -0.2 if not final) but runs: the feedback shows the SyntaxError.
+   unclosed one to the end. Valid = non-blank and compile()s. Without code nothing runs (NO_CODE;
+   feedback "Give it another try." + the footer; the paper has none). Code that does not compile is
+   invalid (NO_CODE, -0.2 if not final) but runs: the feedback shows the SyntaxError.
 4. A row stops once its *new* tokens close a code block (two fences; one after a pre-filled fence),
    at EOS (kept in response_ids), or after --max_new_tokens (the paper gives no limit).
 5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p; temperature
    0 = greedy, recorded at temperature 1; no top-k. torch's global RNG, seeded with --seed: the same
    command on CPU gives the same episodes (a resumed run continues with a different batch mix).
-6. A turn whose next prompt + --max_new_tokens would exceed max_position_embeddings is the final
-   one (judged on all tests, stop_reason "context"). A chat template that drops or repeats the
-   placeholder ends the episode there too ("template", with a loud warning). Problems without
-   public tests, or with too long a first prompt, are skipped and counted.
+6. A turn whose next prompt + --max_new_tokens would exceed max_position_embeddings is final (judged
+   on all tests, stop_reason "context"); so is one whose chat template drops or repeats the
+   placeholder ("template", with a loud warning). Problems without public tests, or with too long a
+   first prompt, are skipped and counted.
 7. --shots N puts N worked examples first: the first N trivial train problems (never the problem
    itself), user = their prompt, assistant = their reference solution in a ```python block; no empty
    assistant message between them (unlike C.3: the model would learn that an empty answer is one).
 8. --feedback random (C.2): the feedback of a random other problem Y's incorrect solution (tried in
    random order until one fails Y's public tests, else `raise NotImplementedError()`), cached per Y.
    --feedback none (B.5): the footer only, and no early stop. Rewards are unchanged in both.
-9. `reward` holds the reward rule. `passed_all` (turn and episode) is the evaluation: public +
-   private + generated tests, as the paper evaluates. Every turn is judged on all tests (05's
-   single- vs multi-turn comparison); 04's training skips that.
+9. `reward` holds the reward rule. `passed_all` is the evaluation: public + private + generated
+   tests, as the paper evaluates; every turn is judged on all of them (05 compares turns; 04 skips it).
 10. Batching is continuous per turn: each generation call takes every active episode (at most
    --batch_size) whatever its turn. Each context is read alone (no padding; a problem's samples
-   share theirs), then all rows decode together over one preallocated, left-padded cache (the mask
-   hides the padding, each row's positions count its own tokens) and leave the batch as they stop.
-   --reuse_cache keeps each row's cache for its episode's next turn, which then reads only its new
-   ids; greedy ids are the same either way (tests check).
+   share theirs), then all rows decode together over one preallocated, left-padded cache and leave
+   the batch as they stop. --reuse_cache keeps each row's cache for its episode's next turn, which
+   then reads only its new ids; greedy ids are the same either way (tests check).
 """
 
 import dataclasses
@@ -83,6 +81,7 @@ import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
+from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache, HfArgumentParser, StaticCache
 
 sandbox = importlib.import_module("02_sandbox")
 console = Console()
@@ -132,9 +131,8 @@ TESTS = {"reward": "public+private", "passed_all": "public+private+generated"}  
 
 def settings_record(settings, split):
     """The settings an episode records (a rerun resumes only with the same ones)."""
-    s = settings
-    return {"temperature": s.temperature, "top_p": s.top_p, "turns": s.turns, "feedback": s.feedback, "seed": s.seed,
-            "shots": s.shots, "max_new_tokens": s.max_new_tokens, "split": split, "prefill": s.prefill, "tests": TESTS}
+    names = ("temperature", "top_p", "turns", "feedback", "seed", "shots", "max_new_tokens", "prefill")
+    return {**{name: getattr(settings, name) for name in names}, "split": split, "tests": TESTS}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -236,10 +234,8 @@ def backtick_ids(tokenizer):
 
 
 def eos_ids(model, tokenizer):
-    ids = {tokenizer.eos_token_id}
     extra = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
-    ids.update(extra if isinstance(extra, list) else [extra] if extra is not None else [])
-    return {i for i in ids if i is not None}
+    return {i for i in [tokenizer.eos_token_id, *(extra if isinstance(extra, list) else [extra])] if i is not None}
 
 
 def next_tokens(logits, greedy, top_p):
@@ -259,8 +255,6 @@ def read_context(model, context, store):
     """One context through the model alone (no padding; logits of its last position only), from the
     cache `store` holds for a prefix of it if any: then only the ids after that prefix are read.
     -> (logits, [[keys, values] per layer], each (1, heads, len(context), head_dim))."""
-    from transformers import DynamicCache
-
     start, layers = 0, None
     for n in sorted({len(ids) for ids in store or ()}, reverse=True):
         if n <= len(context) and tuple(context[:n]) in store:
@@ -278,8 +272,6 @@ def read_batch(model, contexts, store, max_new_tokens):
     written left-padded into one preallocated cache (transformers' StaticCache: a decoding step writes
     its keys and values in place, where a DynamicCache would copy the whole cache at every step)
     -> (last logits, cache, mask hiding the padding, lengths)."""
-    from transformers import StaticCache
-
     read = {}
     for context in map(tuple, contexts):
         if context not in read:
@@ -632,9 +624,9 @@ def bench(cfg, model, tokenizer, problems, max_new_tokens=96):
                       max_new_tokens=max_new_tokens, seed=cfg.seed, bf16=cfg.bf16)
     demos = load_problems(cfg.data, "train") if cfg.shots else None
     collect_episodes(model, tokenizer, picked[:1], dataclasses.replace(greedy, turns=1, max_new_tokens=4), demos=demos)
-    table = Table(title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {max_new_tokens} new tokens")
-    for column in ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging"):
-        table.add_column(column, justify="right")
+    columns = ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging")
+    table = Table(*(Column(c, justify="right") for c in columns),
+                  title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {max_new_tokens} new tokens")
     rates = {}
     for turns, mode, batch_size, reuse in ((1, "one at a time", 1, True), (1, "batched", len(picked), True),
                                            (cfg.turns, "one at a time", 1, True), (cfg.turns, "batched", len(picked), True),
@@ -699,9 +691,6 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
     if skip:
         console.print(f"resuming: {len(skip)} episodes already in {cfg.out}")
     new = write_episodes(cfg, model, tokenizer, problems, demos, skip, generate_fn)
-    for key in ("skipped_no_public", "skipped_long_prompt"):
-        if LAST_STATS.get(key):
-            console.print(f"[yellow]{LAST_STATS[key]} problems skipped ({key.replace('_', ' ')})[/]")
     summarize(new, LAST_STATS, f"03_rollout: {cfg.model} on {cfg.split} ({len(new)} new episodes -> {cfg.out})")
     if skip:
         summarize(ours + new, {}, f"all episodes of this split in {cfg.out}")
@@ -732,8 +721,6 @@ def smollm2_paths():
 
 def smollm2_folder():
     """The converted SmolLM2-135M-Instruct: de-quantized from the GGUF once, then cached."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     target, gguf = smollm2_paths()
     if os.path.exists(os.path.join(target, "config.json")):
         return target
@@ -755,12 +742,8 @@ def with_pad_token(tokenizer):
     return tokenizer
 
 
-def load_tokenizer(name=SMOLLM2):
-    """The tokenizer alone (tests): from the converted cache, else straight from the GGUF."""
-    from transformers import AutoTokenizer
-
-    if name != SMOLLM2:
-        return with_pad_token(AutoTokenizer.from_pretrained(name))
+def load_tokenizer():
+    """SmolLM2's tokenizer alone (tests): from the converted folder, else straight from the GGUF."""
     cache, gguf = smollm2_paths()
     if os.path.exists(os.path.join(cache, "tokenizer.json")):
         return with_pad_token(AutoTokenizer.from_pretrained(cache))
@@ -771,8 +754,6 @@ def load_model(name=SMOLLM2, device=None, dtype=None):
     """-> (model, tokenizer): eval mode, on CUDA if there is one, else on CPU, in `dtype` (default:
     LOAD_DTYPE). On CPU one torch thread per core, or RLEF_THREADS: torch's threads spin-wait at every
     operation, so on a shared machine a busy neighbour stalls every step (README, troubleshooting)."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cpu":
         torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
@@ -814,7 +795,5 @@ def use_bf16(setting, device):
 
 
 if __name__ == "__main__":
-    from transformers import HfArgumentParser
-
     (config,) = HfArgumentParser(Config).parse_args_into_dataclasses()
     main(config)
