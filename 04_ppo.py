@@ -385,9 +385,9 @@ def update_metrics(stats, real, first):
 
 
 # ----------------------------------------------------------------------------------------------
-# Rollouts with 03, their metrics, and evaluation (1@3: the share of episodes whose final code
-# passes all tests). A policy that learns finds any reward a program can fake, so every iteration
-# counts the final programs that could fake a pass (05 counts the same in its files).
+# Rollouts with 03 and evaluation (1@3: the share of episodes whose final code passes all tests).
+# A policy that learns finds any reward a program can fake, so every iteration counts the final
+# programs that could fake a pass (05 counts the same in its files).
 
 
 def fakes_a_pass(code):
@@ -418,6 +418,15 @@ def run_episodes(model, tokenizer, problems, cfg, description, train, model_name
                                         on_episode=lambda episode: progress.update(task, advance=1))
 
 
+def collect(sampler, tokenizer, train, cfg, it, rank, world):
+    """Step 1: this rank's share of the iteration's problems (the same ones again after a resume), sampled
+    as the paper trains: at --temperature, no top-p."""
+    seed = cfg.seed * 100_003 + it
+    problems = random.Random(seed).sample(train, min(max(1, cfg.rollouts // cfg.samples), len(train)))[rank::world]
+    return run_episodes(sampler, tokenizer, problems, cfg, f"iteration {it}: collecting", train, samples=cfg.samples,
+                        temperature=cfg.temperature, top_p=1.0, seed=seed * world + rank, judge_every_turn=False)
+
+
 def evaluate(model, tokenizer, problems, cfg, path, train, it, samples, feedback="real"):
     """Episodes at the paper's evaluation temperature and top-p, written to `path` -> 1@turns."""
     episodes = run_episodes(model, tokenizer, problems, cfg, f"evaluating -> {path}", train, samples=samples,
@@ -425,127 +434,6 @@ def evaluate(model, tokenizer, problems, cfg, path, train, it, samples, feedback
                             model_name=f"{cfg.model} after RLEF iteration {it}")
     write_lines(path, [json.dumps(ep) + "\n" for ep in episodes])
     return float(np.mean([ep["passed_all"] for ep in episodes]))
-
-
-def write_lines(path, lines):
-    """The whole file or nothing: a temp file, then renamed."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path + ".tmp", "w") as f:
-        f.writelines(lines)
-    os.replace(path + ".tmp", path)
-
-
-def episode_metrics(episodes, t_collect, t_update, lr):
-    """The iteration's rollout metrics, over all ranks' episodes (gathered without prompts and log-probs)."""
-    light = [{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]} for ep in episodes]
-    episodes = [ep for part in gather(light) for ep in part]
-    mean = lambda key: float(np.mean([ep[key] for ep in episodes]))  # noqa: E731
-    n_tok = sum(len(t["response_ids"]) for ep in episodes for t in ep["turns"])
-    s_generate = rollout.LAST_STATS.get("s_generate", t_collect)
-    return dict(episodes=len(episodes), reward=mean("reward"), solve_rate=mean("passed_all"),
-                public_pass=mean("passed_public"), turns=float(np.mean([len(ep["turns"]) for ep in episodes])),
-                response_tokens=n_tok, stop_reasons=rollout.stop_reasons(episodes), s_generate=s_generate,
-                tokens_per_s=n_tok / max(1e-9, s_generate), s_sandbox=rollout.LAST_STATS.get("s_sandbox", 0.0),
-                s_collect=t_collect, s_update=t_update, lr=lr,
-                finals_faking_a_pass=sum(fakes_a_pass(ep["final_code"]) for ep in episodes))
-
-
-def print_curve(path, key):
-    """The learning curve in metrics.jsonl: sampled solve rate, `key` where evaluated, start -> end in points."""
-    rows = [json.loads(line) for line in open(path) if line.strip()]
-    table = Table("iteration", "sampled solve rate", "", key, "s", title=f"learning curve ({path})")
-    pct = lambda x: "" if x is None else f"{100 * x:.1f}%"  # noqa: E731
-    for m in rows[::max(1, len(rows) // 40)]:  # at most ~40 rows
-        table.add_row(str(m["iteration"]), pct(m["solve_rate"]), "█" * round(20 * m["solve_rate"]), pct(m.get(key)),
-                      f"{m['s_collect'] + m['s_update']:.0f}")
-    console.print(table)
-    base = [(0, m[key + "_base"]) for m in rows[:1] if key + "_base" in m]
-    curves = [("sampled solve rate", [(m["iteration"], m["solve_rate"]) for m in rows]),
-              (key, base + [(m["iteration"], m[key]) for m in rows if key in m])]
-    console.print("; ".join(f"{name} {pct(c[0][1])} (iteration {c[0][0]}) -> {pct(c[-1][1])} (iteration {c[-1][0]}): "
-                            f"{100 * (c[-1][1] - c[0][1]):+.1f} points" for name, c in curves if len(c) > 1))
-
-
-# ----------------------------------------------------------------------------------------------
-# Checkpoints (atomic: a temp folder, then renamed over the old one) and --resume
-
-
-def save_folder(path, write):
-    """write(tmp) fills a fresh temp folder, which then replaces `path` (never half a checkpoint)."""
-    tmp, old = path + ".tmp", path + ".old"
-    for folder in (tmp, old):
-        shutil.rmtree(folder, ignore_errors=True)
-    write(tmp)
-    if os.path.exists(path):
-        os.replace(path, old)
-    os.replace(tmp, path)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state):
-    """π (a Hugging Face folder), V, optimizers, schedulers, RNGs, counters; all ranks call it, rank 0 writes."""
-    (opt_pi, opt_v, sched_pi, sched_v), pi_weights, v_weights = opts, full_state_dict(policy), full_state_dict(value)
-    trainer = {"opt_pi": full_state_dict(policy, opt_pi), "opt_v": full_state_dict(value, opt_v),
-               "sched_pi": sched_pi.state_dict(), "sched_v": sched_v.state_dict(), **state,
-               "rng": {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}}
-
-    def write(tmp):
-        policy.save_pretrained(tmp, state_dict=pi_weights)
-        tokenizer.save_pretrained(tmp)
-        torch.save(v_weights, os.path.join(tmp, f"value_{cfg.value}.pt"))
-        torch.save(trainer, os.path.join(tmp, "trainer_state.pt"))
-
-    if is_main():
-        save_folder(ckpt, write)
-    barrier()
-
-
-def resume(ckpt, policy, value, opts, state, metrics_path):
-    """--resume: optimizer, scheduler and RNG states and counters; the metrics of iterations to redo go."""
-    saved = torch.load(os.path.join(ckpt, "trainer_state.pt"), weights_only=False)
-    for model, opt, sched, name in ((policy, opts[0], opts[2], "pi"), (value, opts[1], opts[3], "v")):
-        if is_sharded(model):  # --fsdp: the full state that full_state_dict gathered
-            from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
-
-            set_optimizer_state_dict(model, opt, saved["opt_" + name], options=StateDictOptions(full_state_dict=True))
-        else:
-            opt.load_state_dict(saved["opt_" + name])
-        sched.load_state_dict(saved["sched_" + name])
-    random.setstate(saved["rng"]["python"])
-    np.random.set_state(saved["rng"]["numpy"])
-    torch.set_rng_state(saved["rng"]["torch"])
-    state.update({k: saved[k] for k in ("iteration", "best_valid", "best_iteration")})
-    if is_main() and os.path.exists(metrics_path):
-        with open(metrics_path) as f:
-            keep = [line for line in f if line.strip() and json.loads(line)["iteration"] <= state["iteration"]]
-        write_lines(metrics_path, keep)
-    console.print(f"resumed from {ckpt} at iteration {state['iteration']}")
-
-
-# ----------------------------------------------------------------------------------------------
-# Main flow
-
-
-def make_optimizers(cfg, policy, value):
-    """-> (opt_pi, opt_v, sched_pi, sched_v): AdamW per model, linear warm-up then constant."""
-    warm = lambda step: min(1.0, (step + 1) / max(1, cfg.warmup_steps))  # noqa: E731
-    opt_pi = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    opt_v = torch.optim.AdamW(value.parameters(), lr=HEAD_LR if cfg.value == "head" else cfg.value_lr,
-                              weight_decay=cfg.weight_decay)
-    return opt_pi, opt_v, *(torch.optim.lr_scheduler.LambdaLR(opt, warm) for opt in (opt_pi, opt_v))
-
-
-def catch_ctrl_c():
-    """Implementation detail 7: the first Ctrl-C asks to stop after this iteration, the second aborts."""
-    stop = {"requested": False}
-
-    def on_sigint(signum, frame):
-        stop["requested"] = True
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # the next Ctrl-C raises KeyboardInterrupt
-        console.print("[yellow]Ctrl-C: finishing this iteration, then saving (press again to abort now)[/]")
-
-    signal.signal(signal.SIGINT, on_sigint)
-    return stop
 
 
 def evaluate_and_keep_best(sampler, tokenizer, problems, train, cfg, state, it, key):
@@ -573,72 +461,194 @@ def final_evaluation(cfg, policy, tokenizer, test, train, state):
         console.print(f"test 1@{cfg.turns} of the policy of iteration {it}, feedback {fb}: {score:.3f} -> {path}")
 
 
-def main(cfg):
-    rank, world, device = setup_distributed()  # (0, 1, None) without torchrun
-    console.quiet = rank != 0  # rank 0 prints and writes files; the others only compute
-    random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+# ----------------------------------------------------------------------------------------------
+# Metrics, the learning curve, checkpoints (atomic: a temp folder, then renamed) and --resume
+
+
+def episode_metrics(episodes, t_collect, t_update, lr):
+    """The iteration's rollout metrics, over all ranks' episodes (gathered without prompts and log-probs)."""
+    light = [{**ep, "turns": [{"response_ids": t["response_ids"]} for t in ep["turns"]]} for ep in episodes]
+    episodes = [ep for part in gather(light) for ep in part]
+    mean = lambda key: float(np.mean([ep[key] for ep in episodes]))  # noqa: E731
+    n_tok = sum(len(t["response_ids"]) for ep in episodes for t in ep["turns"])
+    s_generate = rollout.LAST_STATS.get("s_generate", t_collect)
+    return dict(episodes=len(episodes), reward=mean("reward"), solve_rate=mean("passed_all"),
+                public_pass=mean("passed_public"), turns=float(np.mean([len(ep["turns"]) for ep in episodes])),
+                response_tokens=n_tok, stop_reasons=rollout.stop_reasons(episodes), s_generate=s_generate,
+                tokens_per_s=n_tok / max(1e-9, s_generate), s_sandbox=rollout.LAST_STATS.get("s_sandbox", 0.0),
+                s_collect=t_collect, s_update=t_update, lr=lr,
+                finals_faking_a_pass=sum(fakes_a_pass(ep["final_code"]) for ep in episodes))
+
+
+def log_metrics(m, path):
+    """Rank 0 appends the iteration's metrics to metrics.jsonl; the numbers go to the terminal."""
+    if is_main():
+        with open(path, "a") as f:
+            f.write(json.dumps(m) + "\n")
+    console.print("  ".join(f"{k} {v:.4g}" for k, v in m.items() if isinstance(v, (int, float))))
+
+
+def print_curve(path, key):
+    """The learning curve in metrics.jsonl: sampled solve rate, `key` where evaluated, start -> end in points."""
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    table = Table("iteration", "sampled solve rate", "", key, "s", title=f"learning curve ({path})")
+    pct = lambda x: "" if x is None else f"{100 * x:.1f}%"  # noqa: E731
+    for m in rows[::max(1, len(rows) // 40)]:  # at most ~40 rows
+        table.add_row(str(m["iteration"]), pct(m["solve_rate"]), "█" * round(20 * m["solve_rate"]), pct(m.get(key)),
+                      f"{m['s_collect'] + m['s_update']:.0f}")
+    console.print(table)
+    base = [(0, m[key + "_base"]) for m in rows[:1] if key + "_base" in m]
+    curves = [("sampled solve rate", [(m["iteration"], m["solve_rate"]) for m in rows]),
+              (key, base + [(m["iteration"], m[key]) for m in rows if key in m])]
+    console.print("; ".join(f"{name} {pct(c[0][1])} (iteration {c[0][0]}) -> {pct(c[-1][1])} (iteration {c[-1][0]}): "
+                            f"{100 * (c[-1][1] - c[0][1]):+.1f} points" for name, c in curves if len(c) > 1))
+
+
+def write_lines(path, lines):
+    """The whole file or nothing: a temp file, then renamed."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        f.writelines(lines)
+    os.replace(path + ".tmp", path)
+
+
+def save_folder(path, write):
+    """write(tmp) fills a fresh temp folder, which then replaces `path` (never half a checkpoint)."""
+    tmp, old = path + ".tmp", path + ".old"
+    for folder in (tmp, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    write(tmp)
+    if os.path.exists(path):
+        os.replace(path, old)
+    os.replace(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def checkpoint(cfg, policy, value, tokenizer, opts, state):
+    """π (a Hugging Face folder), V, optimizers, schedulers, RNGs, counters; all ranks call it, rank 0 writes."""
+    (opt_pi, opt_v, sched_pi, sched_v), pi_weights, v_weights = opts, full_state_dict(policy), full_state_dict(value)
+    trainer = {"opt_pi": full_state_dict(policy, opt_pi), "opt_v": full_state_dict(value, opt_v),
+               "sched_pi": sched_pi.state_dict(), "sched_v": sched_v.state_dict(), **state,
+               "rng": {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}}
+
+    def write(tmp):
+        policy.save_pretrained(tmp, state_dict=pi_weights)
+        tokenizer.save_pretrained(tmp)
+        torch.save(v_weights, os.path.join(tmp, f"value_{cfg.value}.pt"))
+        torch.save(trainer, os.path.join(tmp, "trainer_state.pt"))
+
+    if is_main():
+        save_folder(os.path.join(cfg.out, "checkpoint"), write)
+    barrier()
+
+
+def resume(cfg, policy, value, opts, state):
+    """--resume: optimizer, scheduler and RNG states and counters; the metrics of iterations to redo go."""
+    saved = torch.load(os.path.join(cfg.out, "checkpoint", "trainer_state.pt"), weights_only=False)
+    for model, opt, sched, name in ((policy, opts[0], opts[2], "pi"), (value, opts[1], opts[3], "v")):
+        load_optimizer_state(model, opt, saved["opt_" + name])
+        sched.load_state_dict(saved["sched_" + name])
+    random.setstate(saved["rng"]["python"])
+    np.random.set_state(saved["rng"]["numpy"])
+    torch.set_rng_state(saved["rng"]["torch"])
+    state.update({k: saved[k] for k in ("iteration", "best_valid", "best_iteration")})
+    metrics_path = os.path.join(cfg.out, "metrics.jsonl")
+    if is_main() and os.path.exists(metrics_path):
+        with open(metrics_path) as f:
+            keep = [line for line in f if line.strip() and json.loads(line)["iteration"] <= state["iteration"]]
+        write_lines(metrics_path, keep)
+    console.print(f"resumed from {cfg.out}/checkpoint at iteration {state['iteration']}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Main flow
+
+
+def load_splits(cfg):
+    """-> train, valid, test problems and the name of the 1@turns metric. --fixed_problems N, the learning
+    check (implementation detail 6): train and evaluate on the first N train problems, all every iteration."""
     train, valid, test = (rollout.load_problems(cfg.data, split) for split in ("train", "valid", "test"))
-    if cfg.fixed_problems:  # the learning check (implementation detail 6): all N problems every iteration
+    if cfg.fixed_problems:
         train = valid = train[:cfg.fixed_problems]
         cfg.rollouts = len(train) * cfg.samples
-    key = f"{'train' if cfg.fixed_problems else 'valid'}_1at{cfg.turns}"
-    os.makedirs(cfg.out, exist_ok=True)
-    ckpt, metrics_path = os.path.join(cfg.out, "checkpoint"), os.path.join(cfg.out, "metrics.jsonl")
-    value_file = os.path.join(ckpt, f"value_{cfg.value}.pt")  # written with trainer_state.pt
+    return train, valid, test, f"{'train' if cfg.fixed_problems else 'valid'}_1at{cfg.turns}"
+
+
+def setup(cfg, device):
+    """-> π, ρ, V, the model that generates (π, or a plain copy of it under --fsdp), the tokenizer, the
+    optimizers (AdamW per model, linear warm-up then constant) and the run's state (restored on --resume)."""
+    value_file = os.path.join(cfg.out, "checkpoint", f"value_{cfg.value}.pt")  # written with trainer_state.pt
     if cfg.resume and not os.path.exists(value_file):
         raise SystemExit(f"error: --resume but no {value_file}: no checkpoint, or the run had another --value")
-    if not cfg.resume and os.path.exists(metrics_path):
+    if not cfg.resume and os.path.exists(os.path.join(cfg.out, "metrics.jsonl")):
         raise SystemExit(f"error: {cfg.out} already holds a run; pass --resume to continue it or choose another --out")
-
-    # π, ρ, V, the model that generates (π itself, or a plain copy under --fsdp), optimizers
+    os.makedirs(cfg.out, exist_ok=True)
+    ckpt = os.path.dirname(value_file)
     policy, ref, tokenizer = load_policy_and_reference(cfg, ckpt, "cpu" if cfg.fsdp else device)
     value = make_value_model(policy, cfg.value, saved=value_file if cfg.resume else None)
-    policy, ref, value, sampler = distribute(cfg, policy, ref, value, device)  # nothing to do in one process
-    autocast_on = rollout.use_bf16(cfg.bf16, policy.device)  # the same rule as generation
-    autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
-    opts = make_optimizers(cfg, policy, value)
+    policy, ref, value, sampler = distribute(cfg, policy, ref, value, device)  # torchrun; a no-op in one process
+    warm = lambda step: min(1.0, (step + 1) / max(1, cfg.warmup_steps))  # noqa: E731
+    opt_pi = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt_v = torch.optim.AdamW(value.parameters(), lr=HEAD_LR if cfg.value == "head" else cfg.value_lr,
+                              weight_decay=cfg.weight_decay)
+    opts = opt_pi, opt_v, *(torch.optim.lr_scheduler.LambdaLR(opt, warm) for opt in (opt_pi, opt_v))
     state = {"iteration": 0, "best_valid": -1.0, "best_iteration": None, "config": asdict(cfg)}
     if cfg.resume:
-        resume(ckpt, policy, value, opts, state, metrics_path)
-    console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}, {len(train)} train problems")
-    stop, t_start, s_eval, base = catch_ctrl_c(), time.time(), 0.0, None  # --max_minutes leaves evaluations out
-    if cfg.eval_every and state["iteration"] == 0:  # the curve's starting point
-        base, s_eval = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, 0, key)
+        resume(cfg, policy, value, opts, state)
+    return policy, ref, value, sampler, tokenizer, opts, state
 
-    while state["iteration"] < cfg.iterations and not stop["requested"]:
-        it = state["iteration"] + 1
-        # 1. collect this rank's share of the iteration's problems (the same ones again after a resume)
-        seed, t0 = cfg.seed * 100_003 + it, time.time()
-        problems = random.Random(seed).sample(train, min(max(1, cfg.rollouts // cfg.samples), len(train)))[rank::world]
-        episodes = run_episodes(sampler, tokenizer, problems, cfg, f"iteration {it}: collecting", train,
-                                samples=cfg.samples, temperature=cfg.temperature, top_p=1.0, seed=seed * world + rank,
-                                judge_every_turn=False)  # the paper's training sampling: no top-p
-        # 2.-4. score the episodes, the RLEF objective, one optimizer step per minibatch
-        t1 = time.time()
+
+def catch_ctrl_c():
+    """Implementation detail 7: the first Ctrl-C asks to stop after this iteration, the second aborts."""
+    stop = {"requested": False}
+
+    def on_sigint(signum, frame):
+        stop["requested"] = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the next Ctrl-C raises KeyboardInterrupt
+        console.print("[yellow]Ctrl-C: finishing this iteration, then saving (press again to abort now)[/]")
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return stop
+
+
+def main(cfg):
+    rank, world, device = setup_distributed()  # torchrun; (0, 1, None) in a single process
+    console.quiet = rank != 0  # rank 0 prints and writes files; the others only compute
+    random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+    train, valid, test, key = load_splits(cfg)
+    policy, ref, value, sampler, tokenizer, opts, state = setup(cfg, device)
+    autocast_on = rollout.use_bf16(cfg.bf16, policy.device)  # the same rule as generation
+    autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
+    console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}, {len(train)} train problems")
+    metrics_path, stop, base, out_of_time = os.path.join(cfg.out, "metrics.jsonl"), catch_ctrl_c(), {}, False
+    t_start = time.time()  # --max_minutes counts training only: t_start moves past every evaluation
+    if cfg.eval_every and state["iteration"] == 0:  # the curve's starting point, logged with iteration 1
+        base[key + "_base"], s = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, 0, key)
+        t_start += s
+
+    while state["iteration"] < cfg.iterations and not stop["requested"] and not out_of_time:
+        it, t0 = state["iteration"] + 1, time.time()
+        episodes = collect(sampler, tokenizer, train, cfg, it, rank, world)  # step 1
+        t1 = time.time()  # steps 2-4: score the episodes, the RLEF objective, one optimizer step per minibatch
         console.print(f"iteration {it}: PPO update on {len(episodes)} episodes ({cfg.minibatches} minibatches)")
         update = ppo_update(episodes, policy, ref, value, *opts, cfg, tokenizer.pad_token_id, autocast)
-        if cfg.fsdp:
+        if cfg.fsdp:  # torchrun --fsdp: the model that generates gets the new weights
             copy_to_sampler(policy, sampler)
         t2, state["iteration"] = time.time(), it
         m = {"iteration": it, **episode_metrics(episodes, t1 - t0, t2 - t1, opts[2].get_last_lr()[0]), **update}
         # --max_minutes: stop if another iteration like this one would end past the budget (rank 0's clock)
-        late = rank == 0 and cfg.max_minutes > 0 and time.time() - t_start - s_eval + t2 - t0 > 60 * cfg.max_minutes
+        late = rank == 0 and cfg.max_minutes > 0 and time.time() - t_start + t2 - t0 > 60 * cfg.max_minutes
         out_of_time = any_rank(late, policy.device)
         if cfg.eval_every and (it % cfg.eval_every == 0 or it == cfg.iterations or out_of_time):
             m[key], s = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, it, key)
-            s_eval += s
-        if base is not None:
-            m[key + "_base"], base = base, None
-        if rank == 0:
-            with open(metrics_path, "a") as f:
-                f.write(json.dumps(m) + "\n")
-        console.print("  ".join(f"{k} {v:.4g}" for k, v in m.items() if isinstance(v, (int, float))))
+            t_start += s
+        log_metrics({**m, **base} if it == 1 else m, metrics_path)
         stop["requested"] = any_rank(stop["requested"], policy.device)  # Ctrl-C on any rank stops all
         if it % cfg.save_every == 0 or it == cfg.iterations or stop["requested"] or out_of_time:
-            checkpoint(cfg, ckpt, policy, value, tokenizer, opts, state)
-        if out_of_time:
-            console.print(f"--max_minutes {cfg.max_minutes}: stopping after iteration {it}")
-            break
+            checkpoint(cfg, policy, value, tokenizer, opts, state)
+
+    if out_of_time:
+        console.print(f"--max_minutes {cfg.max_minutes}: stopping after iteration {state['iteration']}")
     if rank == 0:
         print_curve(metrics_path, key)
     if stop["requested"]:
@@ -764,6 +774,15 @@ def full_state_dict(model, optimizer=None):
     if optimizer is None:
         return get_model_state_dict(model, options=options)
     return get_optimizer_state_dict(model, optimizer, options=options)
+
+
+def load_optimizer_state(model, optimizer, saved):
+    """--resume: an optimizer state that full_state_dict wrote; under --fsdp each rank keeps its shard."""
+    if not is_sharded(model):
+        return optimizer.load_state_dict(saved)
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, set_optimizer_state_dict
+
+    set_optimizer_state_dict(model, optimizer, saved, options=StateDictOptions(full_state_dict=True))
 
 
 @torch.no_grad()
