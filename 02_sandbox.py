@@ -15,11 +15,11 @@ Commands:
     python 02_sandbox.py [--data runs/data/mini] [--split all] [--report FILE.json]  # verify a data set
     python 02_sandbox.py --code PROGRAM.py --tests TESTS.json [--json]               # judge one program
     python 02_sandbox.py --bench        # 200 small tests: run_tests vs a fresh interpreter per test
-Verifying reads <data>/<split>.jsonl (01_data.py writes them), runs each problem's reference and
-incorrect solutions on all its tests and writes <data>/verify.json: {"problems", "verified", "failed":
-[{"id", "verdict"}], "incorrect_rejected", "incorrect_total", "incorrect_accepted": [ids]}. It exits
-non-zero if a problem has no passing reference solution or an incorrect solution of the mini set
-passes. Judging one program prints a verdict per test (--json: the Report), non-zero unless all pass.
+Verifying runs the reference and incorrect solutions of <data>/<split>.jsonl (from 01_data.py) on all
+their tests and writes <data>/verify.json: {"problems", "verified", "failed": [{"id", "verdict"}],
+"incorrect_rejected", "incorrect_total", "incorrect_accepted": [ids]}; it exits non-zero if a problem
+has no passing reference solution or an incorrect solution of the mini set passes. Judging one program
+prints a verdict per test (--json: the Report), non-zero unless all pass.
 
 Threat model (tests/test_02_sandbox.py has a hostile program for each point). Covered in both modes:
 limits (CPU, wall clock, a process's memory, memfd_create refused by seccomp, processes, output, file
@@ -29,10 +29,10 @@ verdict; in function style no pass comes from exit status 0 (sys.exit, atexit, S
 __eq__, patched builtins, the expected value read from a frame (no test is ever in the program's
 process) or a verdict forged through /proc (the zygote and the tester are not dumpable).
 Covered in privileged mode (as root, the default then, when the kernel allows namespaces; else one
-warning line): a uid of its own (no signal, stop or trace of the caller, zygote or tester); the
-zygote is pid 1 of a pid namespace (no program can block its kill of leftovers, and its death kills
-them all); no oracle: a 64 MiB tmpfs root with only the system's and Python's directories, read-only
-(/tmp & co. and the working directory share the 64 MiB); SysV shared memory capped at 16 MiB; no network.
+warning line): a uid of its own (no signal, stop or trace of the caller, zygote or tester); the zygote
+is pid 1 of a pid namespace (no program can block its kill of leftovers; its death kills them all); no
+oracle: a 64 MiB tmpfs root with only the system's and Python's directories, read-only (/tmp & co. and
+the working directory share the 64 MiB); SysV shared memory capped at 16 MiB; no network.
 NOT covered: memory summed over processes (up to 64 x RLIMIT_AS), kernel memory, ctypes, kernel
 exploits, whatever lies on sys.path; in function style the helpers a test calls by name (HumanEval's
 poly) are the program's own, and arguments are copies. In non-root mode the program runs as you: it
@@ -41,37 +41,35 @@ stop its zygote and tester (its leftovers then escape), signal or trace your oth
 fill /tmp and /dev/shm. For hostile code use privileged mode, inside a container or VM.
 
 Implementation details (choices the paper leaves open):
-1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU time than the time limit is TIMEOUT too); wall
-   clock 3 x time limit + 1 s (room for sleepers; a batch of hung programs stays cheap); RLIMIT_AS
-   memory limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB (stdout and stderr are memfds:
-   this caps them too); no core files; RLIMIT_NPROC 64 (non-root: 64 more than the user already runs;
-   root ignores it). No limit is raised above the caller's hard one.
+1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU than the time limit is TIMEOUT too); wall clock
+   3 x time limit + 1 s (room for sleepers; a batch of hung programs stays cheap); RLIMIT_AS memory
+   limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB (it caps the memfds stdout and stderr
+   too); no core files; RLIMIT_NPROC 64 (non-root: 64 more than the user already runs; root ignores
+   it). No limit is raised above the caller's hard one.
 2. Verdict order: SYNTAX_ERROR (before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death
    by a signal near the memory limit); stdout over max(1 MiB, 2 x expected + 1 KiB) is WRONG_ANSWER; a
-   non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; then
-   outputs_match.
+   non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; outputs_match.
 3. The program sees Python 3.10's rules: no limit on int <-> str digits (3.11 added one).
-4. Function style imports the code as a module (not __main__), as HumanEval's harness does. The
-   tester runs the test snippet with `candidate` (the entry point) and every other free name standing
-   for the program's functions: a call runs in the program's process, and its value comes back as
-   JSON of exact builtin types (None, bool, int, float, str, bytes, complex, list, tuple, dict, set,
-   frozenset; anything else is WRONG_ANSWER). The test passes when the snippet finishes.
-   `assert X == Y` fails with AssertionError("x != y"), unittest's assertEqual message (Appendix C.4);
-   an exception in a call, or a program that ends first, is EXCEPTION.
+4. Function style imports the code as a module (not __main__), as HumanEval's harness does. The tester
+   runs the test snippet with `candidate` (the entry point) and every other free name standing for the
+   program's functions: a call runs in the program's process and its value comes back as JSON of exact
+   builtin types (None, bool, int, float, str, bytes, complex, list, tuple, dict, set, frozenset; else
+   WRONG_ANSWER). The test passes when the snippet finishes. `assert X == Y` fails with
+   AssertionError("x != y"), unittest's assertEqual message (Appendix C.4); an exception in a call, or
+   a program that ends first, is EXCEPTION.
 5. outputs_match follows OutputsMatch, except that integers are compared exactly at any size (theirs
-   parse into a 32-bit int, then fall back to double) and identical tokens always match (theirs
-   compare "inf" with "inf" as doubles and fail). Floats: |a - b| < 1e-5, strict as theirs. A float
-   token is decimal notation with an optional exponent; "nan", "inf" and "0x10" are plain strings.
-6. Feedback: bullets joined by "\n", a blank line between the header, the bullets and "Give it
-   another try."; no trailing newline; inputs and outputs verbatim; a field over its limit keeps its
-   head and tail around "...(truncated N characters)...". The HumanEval form lists passes too.
-7. Privileged mode: each zygote takes a uid from 50000-50999 (not a real account's), held by an flock
-   on /run/rlef-sandbox/<uid>, unshares mount, network, IPC and pid namespaces and forks: the child,
-   pid 1 of the new pid namespace, is the zygote from then on, and its kill(-1, SIGKILL) after each
-   test reaches every process in the namespace. The programs' filesystem is a tmpfs mounted over
-   /run/rlef-sandbox, then chroot. Without namespaces the zygote kills its children by pid until none
-   is left, and imports through /proc/self/fd/N: the new uid may not be allowed into the
-   interpreter's directory (e.g. /root/.pyenv), but a process may follow its own fds.
+   parse into a 32-bit int, then fall back to double) and identical tokens always match (theirs compare
+   "inf" with "inf" as doubles and fail). Floats: |a - b| < 1e-5, strict as theirs. A float token is
+   decimal notation with an optional exponent; "nan", "inf" and "0x10" are plain strings.
+6. Feedback: bullets joined by "\n", a blank line between the header, the bullets and "Give it another
+   try."; no trailing newline; inputs and outputs verbatim; a field over its limit keeps its head and
+   tail around "...(truncated N characters)...". The HumanEval form lists passes too.
+7. Privileged mode: each zygote takes a uid from 50000-50999 (no real account's), held by an flock on
+   /run/rlef-sandbox/<uid>, unshares mount, network, IPC and pid namespaces and forks: the child, pid 1
+   of the new pid namespace, is the zygote from then on; its kill(-1, SIGKILL) after each test reaches
+   every process there. The programs' root is a tmpfs mounted over /run/rlef-sandbox (chroot). Without
+   namespaces the zygote kills its children by pid until none is left, and imports through
+   /proc/self/fd/N (the new uid may not enter e.g. /root/.pyenv, but a process may follow its own fds).
 8. stdin/stdout/stderr are the interpreter's own objects under LC_ALL=C.UTF-8, as for `python
    solution.py` (a test gives bytes as a str with surrogate escapes); the caller decodes output with
    errors="replace". PYTHONHASHSEED=0: sets of strings have the same order in every run.
@@ -570,11 +568,9 @@ def main(argv=None):
 # JSON {"ok", "missing"} | {"syntax_error"} | {"error"}, then per test: stdin, stdout and stderr
 # (memfds) -> {returncode, cpu_s, maxrss_kb, wall_s, timed_out, outcome}. A hang-up kills what runs.
 _PRELOAD = "bisect collections copy functools heapq itertools math operator random re string threading typing".split()
-_UID_POOL = range(50000, 51000)                        # one uid per zygote, never shared
 _WRITABLE = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")  # the world-writable directories
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 22, 36, 38
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
-MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 262144
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 _LIBC = ctypes.CDLL(None, use_errno=True)
 
@@ -619,26 +615,23 @@ def _format_exception(exc):  # without our frames: it reads like `python solutio
 
 
 def _memfd_filter():
-    """A seccomp filter that refuses memfd_create: memfd pages are memory that no rlimit counts.
-    Other system call ABIs (i386, x32 numbers) are refused too, so they cannot go around it."""
+    """-> (instructions, struct sock_fprog): a seccomp filter that refuses memfd_create, whose pages no
+    rlimit counts. Other system call ABIs (i386, x32 numbers) are refused too, not to go around it."""
     arch, number = {"x86_64": (0xC000003E, 319), "aarch64": (0xC00000B7, 279)}.get(os.uname().machine, (0, 0))
     if not arch:
         return None
     code = [(0x20, 0, 0, 4), (0x15, 1, 0, arch), (0x06, 0, 0, 0x80000000),  # arch != ours: kill
             (0x20, 0, 0, 0), (0x45, 0, 1, 0x40000000), (0x06, 0, 0, 0x80000000),  # x32: kill
             (0x15, 0, 1, number), (0x06, 0, 0, 0x00050001), (0x06, 0, 0, 0x7FFF0000)]  # EPERM; allow
-
-    class Program(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
     instructions = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *op) for op in code))
-    return instructions, Program(len(code), ctypes.addressof(instructions))  # (the buffer must live)
+    return instructions, ctypes.create_string_buffer(struct.pack("HP", len(code), ctypes.addressof(instructions)))
 
 
 # --- privileged mode: a uid, namespaces and a filesystem of the programs' own (detail 7) -------
 def _claim_uid(lock_dir):
-    """A uid from the pool, not a real account's, held by an flock on <lock_dir>/<uid> while we live."""
+    """A uid of 50000-50999, not a real account's, held by an flock on <lock_dir>/<uid> while we live."""
     os.makedirs(lock_dir, 0o700, exist_ok=True)
-    for uid in sorted(set(_UID_POOL) - {entry.pw_uid for entry in pwd.getpwall()}):
+    for uid in sorted(set(range(50000, 51000)) - {entry.pw_uid for entry in pwd.getpwall()}):
         fd = os.open(os.path.join(lock_dir, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -679,9 +672,8 @@ def _make_root(root):
     for name in ("null", "zero", "full", "random", "urandom"):
         open(f"{root}/dev/{name}", "w").close()
         _mount(f"/dev/{name}", f"{root}/dev/{name}", None, MS_BIND)
-    os.symlink("/proc/self/fd", f"{root}/dev/fd")
-    for fd, name in enumerate(("stdin", "stdout", "stderr")):
-        os.symlink(f"/proc/self/fd/{fd}", f"{root}/dev/{name}")
+    for name, fd in (("fd", ""), ("stdin", "/0"), ("stdout", "/1"), ("stderr", "/2")):
+        os.symlink("/proc/self/fd" + fd, f"{root}/dev/{name}")
     os.mkdir(root + "/proc")
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     os.umask(umask)
@@ -754,10 +746,8 @@ def _encode(value):  # builtin types only, else TypeError
         return value
     if kind is list:
         return [_encode(v) for v in value]
-    if kind in (tuple, set, frozenset):
-        return {kind.__name__: [_encode(v) for v in value]}
-    if kind is dict:
-        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if kind in (tuple, set, frozenset, dict):  # (a dict as its (key, value) tuples)
+        return {kind.__name__: [_encode(v) for v in (value.items() if kind is dict else value)]}
     if kind in (bytes, complex):
         return {kind.__name__: value.hex() if kind is bytes else [value.real, value.imag]}
     raise TypeError(f"a {kind.__name__} object")
@@ -769,13 +759,9 @@ def _decode(data):  # JSON -> the same builtin values
     if not isinstance(data, dict):
         return data
     (kind, items), = data.items()
-    if kind == "dict":
-        return {_decode(k): _decode(v) for k, v in items}
-    if kind == "bytes":
-        return bytes.fromhex(items)
-    if kind == "complex":
-        return complex(float(items[0]), float(items[1]))
-    return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](_decode(v) for v in items)
+    if kind in ("bytes", "complex"):
+        return bytes.fromhex(items) if kind == "bytes" else complex(float(items[0]), float(items[1]))
+    return {"tuple": tuple, "set": set, "frozenset": frozenset, "dict": dict}[kind](map(_decode, items))
 
 
 def _serve_calls(namespace, calls, entry_point):
@@ -898,11 +884,9 @@ class _Helper:
         # RLIMIT_NPROC counts the threads of the uid: as a user, leave room for those already running
         self.nproc = 64 + (0 if os.geteuid() == 0 else sum(n for _, uid, _, n in _processes() if uid == os.getuid()))
         gc.freeze()  # the children's GC won't touch (copy) our objects
-        while True:  # until the caller hangs up
-            data, fds, _, _ = socket.recv_fds(self.sock, 16, 3)
-            if not data:
-                os._exit(0)
-            self.run_one(fds)
+        while (message := socket.recv_fds(self.sock, 16, 3))[0]:  # until the caller hangs up
+            self.run_one(message[1])
+        os._exit(0)
 
     def prepare(self, source, drop_privileges):
         """Compile the code; in privileged mode claim a uid and isolate -> the reply to the setup."""
@@ -911,16 +895,14 @@ class _Helper:
         except Exception as exc:  # SyntaxError, NUL bytes, nesting too deep
             return {"syntax_error": _cut("".join(traceback.format_exception_only(type(exc), exc)), 4000)}
         linecache.cache["solution.py"] = (len(source), None, source.splitlines(True), "solution.py")
-        missing = []
-        if drop_privileges:
-            self.uid = _claim_uid("/run/rlef-sandbox")
-            missing = self.isolate("/run/rlef-sandbox")
-            if missing:
-                self.path_fds = _import_through_fds()
+        missing = self.isolate("/run/rlef-sandbox") if drop_privileges else []
+        if missing:
+            self.path_fds = _import_through_fds()
         _libc("prctl", PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of the program come to us
         return {"ok": True, "missing": missing}
 
-    def isolate(self, root):  # -> what is missing. The namespaces need CAP_SYS_ADMIN.
+    def isolate(self, root):  # a uid, then namespaces (they need CAP_SYS_ADMIN) -> what is missing
+        self.uid = _claim_uid(root)
         if not _libc("unshare", CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID):
             return ["mount, network, IPC and pid namespaces"]
         pid = os.fork()  # our child is pid 1 of the new pid namespace: the zygote from now on. When
@@ -964,7 +946,7 @@ class _Helper:
             os.setresuid(self.uid, self.uid, self.uid)
         _libc("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # setuid binaries gain nothing
         if self.memfd_filter:
-            _libc("prctl", PR_SET_SECCOMP, 2, ctypes.byref(self.memfd_filter[1]), 0, 0)
+            _libc("prctl", PR_SET_SECCOMP, 2, self.memfd_filter[1], 0, 0)  # (2: SECCOMP_MODE_FILTER)
         _libc("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         # os.environ is SANDBOX_ENV, random reseeded itself at fork, sys.stdin/stdout/stderr are the
         # interpreter's own on fds 0-2: as for `python solution.py`. Function style: a module that serves calls.
