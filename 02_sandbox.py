@@ -6,10 +6,10 @@ what failed as text (§4.2, Appendix C). Standard library only (Linux >= 5.3, Py
   verdict per test: PASSED, WRONG_ANSWER, EXCEPTION, TIMEOUT, OUT_OF_MEMORY or SYNTAX_ERROR;
 - `outputs_match(expected, actual)` is CodeContests' output comparison (`OutputsMatch`);
 - `format_feedback(report, tests)` writes the paper's feedback message for the failing tests.
-Each worker of run_tests starts a helper interpreter, the "zygote" (APPENDIX), which compiles the code
-once and forks a child per test (cheaper than a new interpreter) with rlimits, an empty working
-directory, a scrubbed environment and, as root, a uid of its own. In function style (HumanEval) the
-program only answers calls from a trusted process that runs the test (detail 4).
+Each worker of run_tests starts a helper interpreter, the "zygote" (APPENDIX): it compiles the code once
+and forks a child per test (cheaper than a new interpreter) with rlimits, an empty working directory, a
+scrubbed environment and, as root, a uid of its own. In function style (HumanEval) the program only
+answers calls from a trusted process that runs the test (detail 4).
 
 Commands:
     python 02_sandbox.py [--data runs/data/mini] [--split all] [--report FILE.json]  # verify a data set
@@ -17,9 +17,9 @@ Commands:
     python 02_sandbox.py --bench        # 200 small tests: run_tests vs a fresh interpreter per test
 Verifying runs the reference and incorrect solutions of <data>/<split>.jsonl (from 01_data.py) on all
 their tests and writes <data>/verify.json: {"problems", "verified", "failed": [{"id", "verdict"}],
-"incorrect_rejected", "incorrect_total", "incorrect_accepted": [ids]}; it exits non-zero if a problem
-has no passing reference solution or an incorrect solution of the mini set passes. Judging one program
-prints a verdict per test (--json: the Report), non-zero unless all pass.
+"incorrect_rejected", "incorrect_total", "incorrect_accepted": [ids]}; it fails if a problem has no
+passing reference solution or an incorrect solution of the mini set passes. Judging one program prints
+a verdict per test (--json: the Report) and fails unless all pass.
 
 Threat model (tests/test_02_sandbox.py has a hostile program for each point). Covered in both modes:
 limits (CPU, wall clock, a process's memory, memfd_create refused by seccomp, processes, output, file
@@ -43,9 +43,9 @@ fill /tmp and /dev/shm. For hostile code use privileged mode, inside a container
 Implementation details (choices the paper leaves open):
 1. Limits: CPU ceil(time limit) s (hard +1 s; more CPU than the time limit is TIMEOUT too); wall clock
    3 x time limit + 1 s (room for sleepers; a batch of hung programs stays cheap); RLIMIT_AS memory
-   limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB (it caps the memfds stdout and stderr
-   too); no core files; RLIMIT_NPROC 64 (non-root: 64 more than the user already runs; root ignores
-   it). No limit is raised above the caller's hard one.
+   limit + the zygote's own address space; RLIMIT_FSIZE 64 MiB (also for stdout and stderr, memfds); no
+   core files; RLIMIT_NPROC 64 (non-root: 64 more than the user runs; root ignores it). No limit is
+   raised above the caller's hard one.
 2. Verdict order: SYNTAX_ERROR (before any test runs); TIMEOUT; OUT_OF_MEMORY (a MemoryError, or death
    by a signal near the memory limit); stdout over max(1 MiB, 2 x expected + 1 KiB) is WRONG_ANSWER; a
    non-zero exit or a crash is EXCEPTION with its traceback, even after a correct output; outputs_match.
@@ -54,9 +54,9 @@ Implementation details (choices the paper leaves open):
    runs the test snippet with `candidate` (the entry point) and every other free name standing for the
    program's functions: a call runs in the program's process and its value comes back as JSON of exact
    builtin types (None, bool, int, float, str, bytes, complex, list, tuple, dict, set, frozenset; else
-   WRONG_ANSWER). The test passes when the snippet finishes. `assert X == Y` fails with
-   AssertionError("x != y"), unittest's assertEqual message (Appendix C.4); an exception in a call, or
-   a program that ends first, is EXCEPTION.
+   WRONG_ANSWER). The test passes when the snippet finishes; `assert X == Y` fails with unittest's
+   assertEqual message, AssertionError("x != y") (Appendix C.4); an exception in a call, or a program
+   that ends first, is EXCEPTION.
 5. outputs_match follows OutputsMatch, except that integers are compared exactly at any size (theirs
    parse into a 32-bit int, then fall back to double) and identical tokens always match (theirs compare
    "inf" with "inf" as doubles and fail). Floats: |a - b| < 1e-5, strict as theirs. A float token is
@@ -64,12 +64,12 @@ Implementation details (choices the paper leaves open):
 6. Feedback: bullets joined by "\n", a blank line between the header, the bullets and "Give it another
    try."; no trailing newline; inputs and outputs verbatim; a field over its limit keeps its head and
    tail around "...(truncated N characters)...". The HumanEval form lists passes too.
-7. Privileged mode: each zygote takes a uid from 50000-50999 (no real account's), held by an flock on
-   /run/rlef-sandbox/<uid>, unshares mount, network, IPC and pid namespaces and forks: the child, pid 1
-   of the new pid namespace, is the zygote from then on; its kill(-1, SIGKILL) after each test reaches
-   every process there. The programs' root is a tmpfs mounted over /run/rlef-sandbox (chroot). Without
-   namespaces the zygote kills its children by pid until none is left, and imports through
-   /proc/self/fd/N (the new uid may not enter e.g. /root/.pyenv, but a process may follow its own fds).
+7. Privileged mode: a uid of 50000-50999 (no real account's) per zygote, held by an flock on
+   /run/rlef-sandbox/<uid>; unshare(mount, network, IPC, pid), then fork: the child, pid 1 of the new
+   pid namespace, is the zygote from then on, and its kill(-1, SIGKILL) after each test reaches every
+   process there. The programs' root: a tmpfs over /run/rlef-sandbox, chroot. Without namespaces the
+   zygote kills its children by pid until none is left and imports through /proc/self/fd/N (the uid may
+   not enter e.g. /root/.pyenv, but a process may follow its own fds).
 8. stdin/stdout/stderr are the interpreter's own objects under LC_ALL=C.UTF-8, as for `python
    solution.py` (a test gives bytes as a str with surrogate escapes); the caller decodes output with
    errors="replace". PYTHONHASHSEED=0: sets of strings have the same order in every run.
@@ -249,7 +249,7 @@ def _run_workers(tests, options, stop_on_first_failure, workers):
                 verdict, message = _judge(result, stdout, stderr, flood, tests[i], options)
                 results[i] = TestResult(verdict, stdout, stderr, result["wall_s"] if result else 0.0,
                                         bool(flood or cut), message)
-                if stop_on_first_failure and results[i].verdict != PASSED:
+                if stop_on_first_failure and verdict != PASSED:
                     stop.set()
                 if result is None and not stop.is_set():  # the zygote died: start another one
                     zygote.close()
@@ -309,11 +309,9 @@ def _judge(result, stdout, stderr, flood, test, options):
     return (PASSED if outputs_match(test["output"], stdout) else WRONG_ANSWER), ""
 
 
-_warned = []  # the warning about missing namespaces is printed once per process
-
-
 class _Zygote:
     """The caller's handle on one zygote, which compiles the program once, then forks it once per test."""
+    warned = False  # about missing namespaces: once per process
 
     def __init__(self, code, style, entry_point, time_limit_s, memory_limit_bytes, drop_privileges):
         setup = dict(style=style, entry_point=entry_point, time_limit_s=time_limit_s,
@@ -321,9 +319,8 @@ class _Zygote:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         code_fd = _memfd(_bytes(code))
         self.proc = subprocess.Popen(_helper_command(str(theirs.fileno()), str(code_fd), json.dumps(setup)),
-                                     pass_fds=[theirs.fileno(), code_fd], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, env=SANDBOX_ENV, cwd="/",
-                                     start_new_session=True)  # ^C reaches us, not it
+                                     pass_fds=[theirs.fileno(), code_fd], stdin=subprocess.DEVNULL, cwd="/",
+                                     stdout=subprocess.DEVNULL, env=SANDBOX_ENV, start_new_session=True)  # (^C: us)
         theirs.close()
         os.close(code_fd)
         self.wall_limit = 3 * time_limit_s + 1
@@ -333,8 +330,8 @@ class _Zygote:
             self.close()
             raise RuntimeError(reply["error"])
         self.syntax_error = reply.get("syntax_error")
-        if reply.get("missing") and not _warned:
-            _warned.append(True)
+        if reply.get("missing") and not _Zygote.warned:
+            _Zygote.warned = True
             print(f"02_sandbox: warning: no {', '.join(reply['missing'])} for the programs (these need "
                   "CAP_SYS_ADMIN): they can read your world-readable files and reach the network", file=sys.stderr)
 
@@ -452,17 +449,16 @@ def verify(cfg):
         if sys.stderr.isatty():  # progress
             print(f"\rverifying {number}/{len(problems)}", end="", file=sys.stderr, flush=True)
         verdict = "NO_SOLUTION"
-        for solution in problem["solutions"]:
-            report = judge(solution, problem, stop_on_first_failure=True)
-            verdict = PASSED if report.passed else (report.results[-1].verdict if report.results else "NO_TESTS")
-            if report.passed:
+        for solution in problem["solutions"]:  # (the results stop at the first failure)
+            results = judge(solution, problem, stop_on_first_failure=True).results
+            verdict = results[-1].verdict if results else "NO_TESTS"
+            if verdict == PASSED:
                 break
         if verdict != PASSED:
             failed.append({"id": problem["id"], "verdict": verdict})
-        for bad in problem["incorrect_solutions"]:
-            total += 1
-            if judge(bad, problem, stop_on_first_failure=True).passed:
-                accepted.append(problem["id"])
+        total += len(problem["incorrect_solutions"])
+        accepted += [problem["id"] for bad in problem["incorrect_solutions"]
+                     if judge(bad, problem, stop_on_first_failure=True).passed]
     print(end="\n" if sys.stderr.isatty() else "", file=sys.stderr)
     result = {"problems": len(problems), "verified": len(problems) - len(failed), "failed": failed,
               "incorrect_rejected": total - len(accepted), "incorrect_total": total, "incorrect_accepted": accepted}
@@ -470,14 +466,10 @@ def verify(cfg):
     with open(path + ".tmp", "w") as f:
         json.dump(result, f, indent=1)
     os.replace(path + ".tmp", path)
-    print(f"{cfg.data} ({cfg.split})\n"
-          f"  problems verified:            {result['verified']} / {result['problems']}\n"
-          f"  incorrect solutions rejected: {total - len(accepted)} / {total}")
-    for item in failed[:20]:
-        print(f"  not verified: {item['id']} ({item['verdict']})")
-    for problem_id in accepted[:20]:
-        print(f"  incorrect solution accepted: {problem_id}")
-    print(f"wrote {path}")
+    print(f"{cfg.data} ({cfg.split})", f"  problems verified:            {result['verified']} / {result['problems']}",
+          f"  incorrect solutions rejected: {total - len(accepted)} / {total}",
+          *[f"  not verified: {item['id']} ({item['verdict']})" for item in failed[:20]],
+          *[f"  incorrect solution accepted: {problem_id}" for problem_id in accepted[:20]], f"wrote {path}", sep="\n")
     if failed or any(p.get("source") == "mini" and p["id"] in accepted for p in problems):
         raise SystemExit(1)
 
