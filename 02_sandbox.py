@@ -230,16 +230,13 @@ def run_tests(code, tests, *, style="stdio", entry_point=None, time_limit_s=10.0
 def _run_workers(tests, options, stop_on_first_failure, workers):
     """Threads, each with a zygote, take the next test until none is left (or one failed) -> (a
     TestResult per test, None where it did not run; the syntax error or None)."""
-    results, zygotes, syntax_errors, errors = [None] * len(tests), [], [], []
+    results, zygotes, errors = [None] * len(tests), [], []
     todo, lock, stop = iter(range(len(tests))), threading.Lock(), threading.Event()
 
     def work():
         try:
             zygotes.append(zygote := _Zygote(**options))
-            if zygote.syntax_error is not None:
-                syntax_errors.append(zygote.syntax_error)
-                stop.set()
-            while not stop.is_set():
+            while zygote.syntax_error is None and not stop.is_set():  # (each zygote finds a syntax error)
                 with lock:
                     i = next(todo, None)
                 if i is None:
@@ -276,7 +273,7 @@ def _run_workers(tests, options, stop_on_first_failure, workers):
             zygote.close()
     if errors:
         raise errors[0]
-    return results, (syntax_errors or [None])[0]
+    return results, next((zygote.syntax_error for zygote in zygotes if zygote.syntax_error is not None), None)
 
 
 def _judge(result, stdout, stderr, flood, test, options):
@@ -1041,9 +1038,8 @@ class _Helper:
             os.close(pidfd)
 
     def kill_leftovers(self, pgid):
-        """Kill and reap every process the test left. As subreaper (or pid 1) we are the parent of each
-        orphan: "no children left" means "no descendants left". The kill comes from root or pid 1 of
-        the namespace, which the program's uid can neither signal nor stop."""
+        """Kill and reap every process the test left: as subreaper (or pid 1) we inherit each orphan, so
+        "no children left" means "no descendants left". In privileged mode no program can signal or stop us."""
         with contextlib.suppress(OSError):
             os.killpg(pgid, signal.SIGKILL)
         for _ in range(10000):
@@ -1059,8 +1055,7 @@ class _Helper:
 
 
 def _helper_main(argv):
-    """The zygote's entry point (`_BOOT` calls it): argv is [socket fd, code fd, setup JSON] or
-    ["--remove", folder]."""
+    """The zygote's entry point (`_BOOT` calls it): argv is [socket fd, code fd, setup JSON] or ["--remove", dir]."""
     if argv[0] == "--remove":  # the caller's clean-up after a zygote died mid-test
         _remove_tree(argv[1])
         os._exit(0)
