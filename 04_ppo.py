@@ -266,7 +266,9 @@ def turn_returns(task_r, kl, turn_mask, kl_coef):
 
 
 def whiten(micro, device):
-    """(3) A = (A_raw − mean) / std over every turn of the iteration, on all ranks."""
+    """(3) A_t = G_t − V_old(c_t), whitened: (A − mean) / std over every turn of the iteration, on all ranks."""
+    for mb in micro:
+        mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]
     a = torch.cat([mb["A_raw"][mb["turn_mask"]] for mb in micro if not mb.get("dummy")]).double()
     n, total = all_reduce(torch.tensor([a.numel(), float(a.sum())], dtype=torch.float64, device=device)).tolist()
     mean = total / n
@@ -315,7 +317,7 @@ def make_plan(episodes, cfg, pad_id, device):
 
 @torch.no_grad()
 def score(plan, policy, ref, value, cfg, autocast):
-    """Steps (1)-(3) before any update: π_old and ρ log-probs, KL_t, G_t, V_old, raw advantages."""
+    """Before any update: π_old and ρ log-probs, V_old, then (1) KL_t and (2) G_t."""
     for mb in (mb for mbs in plan for mb in mbs):
         with autocast():
             mb["old_logp"], hidden = token_logprobs(policy, mb, cfg.temperature, return_hidden=True)
@@ -323,7 +325,6 @@ def score(plan, policy, ref, value, cfg, autocast):
             mb["old_v"] = turn_values(value, mb, hidden)
         mb["kl"] = turn_kl(mb["old_logp"], mb["ref_logp"], mb)
         mb["G"] = turn_returns(mb["r"], mb["kl"], mb["turn_mask"], cfg.kl_coef)
-        mb["A_raw"] = (mb["G"] - mb["old_v"]) * mb["turn_mask"]  # (3) before whitening
 
 
 def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, cfg, pad_id, autocast):
