@@ -29,8 +29,8 @@ Hugging Face format, V, `trainer_state.pt`), `best/` (the best valid 1@3: the pa
 `eval/iter-NNNNNN.jsonl`; at the end `<episodes_dir>/rlef_test.jsonl` (and `rlef_random_test.jsonl`).
 
 Implementation details (choices the paper leaves open; the README has the measured reasons):
-1. The learner recomputes π_old, so the ratio is exactly 1 on the whole first minibatch (else we
-   stop). The sampler's log-probs enter only the importance weight (and `sampler_drift`).
+1. The learner recomputes π_old, so the ratio is exactly 1 on the whole first minibatch (else we stop).
+   The sampler's log-probs enter only the importance weight (and `sampler_drift`).
 2. Advantages are whitened over all turns of the iteration. Policy loss: mean over the minibatch's
    response tokens; value loss: mean over its turns.
 3. AdamW per model, linear warm-up then constant, gradient norm clipped to 1.
@@ -69,6 +69,7 @@ import torch.distributed as dist
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from transformers import AutoConfig, AutoModelForTokenClassification, DynamicCache, HfArgumentParser
 
 rollout = importlib.import_module("03_rollout")
 console = Console()
@@ -136,8 +137,6 @@ PAPER = dict(rollouts=1024, samples=1, minibatches=4, lr=2e-7, value_lr=2e-7, wa
 
 def parse_config(argv=None):
     """The command line -> Config; --preset paper sets PAPER's values of the flags not given on it."""
-    from transformers import HfArgumentParser
-
     parser = HfArgumentParser(Config)
     if parser.parse_args(argv).preset == "paper":
         parser.set_defaults(**PAPER)  # new defaults: the flags given still win
@@ -145,7 +144,8 @@ def parse_config(argv=None):
 
 
 # ----------------------------------------------------------------------------------------------
-# Models: the policy π (trained), the reference ρ (frozen), the value function V
+# Models (the policy π, trained; the reference ρ, frozen; the value function V) and episodes -> padded
+# tensors (token-in/token-out: the exact ids that were sampled)
 
 
 def disable_dropout(model):
@@ -162,8 +162,6 @@ def load_policy_and_reference(cfg, ckpt, device):
 def make_value_model(policy, kind="separate", saved=None):
     """"head": a zero-initialised linear map from π's last hidden state to a scalar (V starts at 0);
     "separate": the paper's value LLM, π's trunk with a new random scalar head. saved: --resume's weights."""
-    from transformers import AutoConfig, AutoModelForTokenClassification
-
     if kind == "head":
         value = torch.nn.Linear(policy.config.hidden_size, 1).to(policy.device)
         torch.nn.init.zeros_(value.weight), torch.nn.init.zeros_(value.bias)
@@ -176,10 +174,6 @@ def make_value_model(policy, kind="separate", saved=None):
     if saved:
         value.load_state_dict(torch.load(saved))
     return value
-
-
-# ----------------------------------------------------------------------------------------------
-# Episodes -> padded tensors (token-in/token-out: the exact ids that were sampled)
 
 
 def build_batch(episodes, pad_id, device):
@@ -216,8 +210,6 @@ def common_prefix(seqs):
 def last_hidden(model, batch):
     """The trunk's last hidden states [B, L, H]. Rows that share a prefix (implementation detail 11)
     read it once: its keys and values are expanded to every row, and the rows continue from there."""
-    from transformers import DynamicCache
-
     trunk, ids, attn, P = model.get_decoder(), batch["ids"], batch["attn"], batch.get("prefix", 0)
     if not P:
         return trunk(input_ids=ids, attention_mask=attn).last_hidden_state
@@ -288,8 +280,7 @@ def policy_loss(logp, mb, clip, n_tok):
 
 
 def value_loss(v, mb, clip, n_turn):
-    """(5) Σ over turns of ½·max((V − G)², (V_clipped − G)²), V clipped to V_old ± α, / the
-    minibatch's turn count n_turn."""
+    """(5) Σ over turns of ½·max((V − G)², (V_clipped − G)²), V clipped to V_old ± α, / the minibatch's turns."""
     v_clipped = mb["old_v"] + (v - mb["old_v"]).clamp(-clip, clip)
     vl = 0.5 * torch.max((v - mb["G"]) ** 2, (v_clipped - mb["G"]) ** 2)
     return (vl * mb["turn_mask"]).sum() / n_turn
@@ -386,26 +377,21 @@ def update_metrics(stats, real, first):
 
 
 # ----------------------------------------------------------------------------------------------
-# Rollouts with 03 and evaluation (1@3: the share of episodes whose final code passes all tests).
-# A policy that learns finds any reward a program can fake, so every iteration counts the final
-# programs that could fake a pass (05 counts the same in its files).
+# Rollouts with 03 and evaluation (1@3: the share of episodes whose final code passes all tests). A policy
+# that learns finds any reward a program can fake: every iteration counts the final programs that could (as 05 does).
 
 
 def fakes_a_pass(code):
     """True if the program exits (exit, quit, sys.exit, os._exit, raise SystemExit) or defines __eq__
     (an object equal to every expected value). A copy of 05's rule: a stage imports only earlier ones."""
     try:
-        tree = ast.parse(code or "")
+        nodes = list(ast.walk(ast.parse(code or "")))
     except (SyntaxError, ValueError):
         return False
-    for n in ast.walk(tree):
-        func, exc = getattr(n, "func", None), getattr(n, "exc", None)
-        called = getattr(func, "id", None) or getattr(func, "attr", None)  # exit(), quit(), sys.exit(), os._exit()
-        if (isinstance(n, ast.Call) and called in {"exit", "quit", "_exit"}
-                or isinstance(n, ast.Raise) and getattr(getattr(exc, "func", exc), "id", None) == "SystemExit"
-                or isinstance(n, ast.FunctionDef) and n.name == "__eq__"):
-            return True
-    return False
+    exits = {"exit", "quit", "_exit"}
+    return any(isinstance(n, ast.Call) and (getattr(n.func, "id", None) or getattr(n.func, "attr", None)) in exits
+               or isinstance(n, ast.Raise) and getattr(getattr(n.exc, "func", n.exc), "id", None) == "SystemExit"
+               or isinstance(n, ast.FunctionDef) and n.name == "__eq__" for n in nodes)
 
 
 def run_episodes(model, tokenizer, problems, cfg, description, train, model_name=None, **settings):
@@ -420,8 +406,7 @@ def run_episodes(model, tokenizer, problems, cfg, description, train, model_name
 
 
 def collect(sampler, tokenizer, train, cfg, it, rank, world):
-    """Step 1: this rank's share of the iteration's problems (the same ones again after a resume), sampled
-    as the paper trains: at --temperature, no top-p."""
+    """Step 1: this rank's share of the iteration's problems (the same after a resume), at --temperature, no top-p."""
     seed = cfg.seed * 100_003 + it
     problems = random.Random(seed).sample(train, min(max(1, cfg.rollouts // cfg.samples), len(train)))[rank::world]
     return run_episodes(sampler, tokenizer, problems, cfg, f"iteration {it}: collecting", train, samples=cfg.samples,
@@ -566,8 +551,7 @@ def resume(cfg, policy, value, opts, state):
 
 
 def load_splits(cfg):
-    """-> train, valid, test problems and the name of the 1@turns metric. --fixed_problems N, the learning
-    check (implementation detail 6): train and evaluate on the first N train problems, all every iteration."""
+    """-> train, valid, test problems and the 1@turns metric's name; --fixed_problems: implementation detail 6."""
     train, valid, test = (rollout.load_problems(cfg.data, split) for split in ("train", "valid", "test"))
     if cfg.fixed_problems:
         train = valid = train[:cfg.fixed_problems]
@@ -578,13 +562,13 @@ def load_splits(cfg):
 def setup(cfg, device):
     """-> π, ρ, V, the model that generates (π, or a plain copy of it under --fsdp), the tokenizer, the
     optimizers (AdamW per model, linear warm-up then constant) and the run's state (restored on --resume)."""
-    value_file = os.path.join(cfg.out, "checkpoint", f"value_{cfg.value}.pt")  # written with trainer_state.pt
+    ckpt = os.path.join(cfg.out, "checkpoint")
+    value_file = os.path.join(ckpt, f"value_{cfg.value}.pt")  # written with trainer_state.pt
     if cfg.resume and not os.path.exists(value_file):
         raise SystemExit(f"error: --resume but no {value_file}: no checkpoint, or the run had another --value")
     if not cfg.resume and os.path.exists(os.path.join(cfg.out, "metrics.jsonl")):
         raise SystemExit(f"error: {cfg.out} already holds a run; pass --resume to continue it or choose another --out")
     os.makedirs(cfg.out, exist_ok=True)
-    ckpt = os.path.dirname(value_file)
     policy, ref, tokenizer = load_policy_and_reference(cfg, ckpt, "cpu" if cfg.fsdp else device)
     value = make_value_model(policy, cfg.value, saved=value_file if cfg.resume else None)
     policy, ref, value, sampler = distribute(cfg, policy, ref, value, device)  # torchrun; a no-op in one process
@@ -621,8 +605,8 @@ def main(cfg):
     autocast_on = rollout.use_bf16(cfg.bf16, policy.device)  # the same rule as generation
     autocast = lambda: torch.autocast(policy.device.type, dtype=torch.bfloat16, enabled=autocast_on)  # noqa: E731
     console.print(f"policy {cfg.model} on {policy.device}, bf16 autocast {autocast_on}, {len(train)} train problems")
-    metrics_path, stop, base, out_of_time = os.path.join(cfg.out, "metrics.jsonl"), catch_ctrl_c(), {}, False
-    t_start = time.time()  # --max_minutes counts training only: t_start moves past every evaluation
+    stop, base, out_of_time = catch_ctrl_c(), {}, False
+    metrics_path, t_start = os.path.join(cfg.out, "metrics.jsonl"), time.time()  # t_start skips evaluations
     if cfg.eval_every and state["iteration"] == 0:  # the curve's starting point, logged with iteration 1
         base[key + "_base"], s = evaluate_and_keep_best(sampler, tokenizer, valid, train, cfg, state, 0, key)
         t_start += s
@@ -637,7 +621,7 @@ def main(cfg):
             copy_to_sampler(policy, sampler)
         t2, state["iteration"] = time.time(), it
         m = {"iteration": it, **episode_metrics(episodes, t1 - t0, t2 - t1, opts[2].get_last_lr()[0]), **update}
-        # --max_minutes: stop if another iteration like this one would end past the budget (rank 0's clock)
+        # --max_minutes of training: stop if one more iteration like this would end past it (rank 0's clock)
         late = rank == 0 and cfg.max_minutes > 0 and time.time() - t_start + t2 - t0 > 60 * cfg.max_minutes
         out_of_time = any_rank(late, policy.device)
         if cfg.eval_every and (it % cfg.eval_every == 0 or it == cfg.iterations or out_of_time):
@@ -660,9 +644,9 @@ def main(cfg):
 
 
 # ----------------------------------------------------------------------------------------------
-# APPENDIX: data parallelism under torchrun (README, "Scaling out"; implementation detail 8): each
-# rank collects its share of the episodes, the update sums statistics, counts and gradients over the
-# ranks, rank 0 alone evaluates and writes files. In a plain `python 04_ppo.py` all of this does nothing.
+# APPENDIX: data parallelism under torchrun (README, "Scaling out"; implementation detail 8): each rank collects
+# its share of the episodes, the update sums statistics, counts and gradients over the ranks, rank 0 alone
+# evaluates and writes files. In a plain `python 04_ppo.py` all of this does nothing.
 
 
 def setup_distributed():
