@@ -463,7 +463,8 @@ def verify(cfg):
     with open(path + ".tmp", "w") as f:
         json.dump(result, f, indent=1)
     os.replace(path + ".tmp", path)
-    print(f"{cfg.data} ({cfg.split})", f"  problems verified:            {result['verified']} / {result['problems']}",
+    print(f"{cfg.data} ({cfg.split})",
+          f"  problems verified:            {result['verified']} / {result['problems']}",
           f"  incorrect solutions rejected: {total - len(accepted)} / {total}",
           *[f"  not verified: {item['id']} ({item['verdict']})" for item in failed[:20]],
           *[f"  incorrect solution accepted: {problem_id}" for problem_id in accepted[:20]], f"wrote {path}", sep="\n")
