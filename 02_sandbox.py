@@ -135,8 +135,7 @@ _FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def outputs_match(expected: str, actual: str) -> bool:
-    """CodeContests' OutputsMatch: whitespace tokens, lowercased; same number of tokens; tokenwise:
-    equal strings, or two ints equal at any size, or (either a float) |a - b| < 1e-5."""
+    """CodeContests' OutputsMatch: as many lowercased whitespace tokens, pairwise equal strings, ints or floats."""
     want = [t for t in _WHITESPACE.split(expected.lower()) if t]
     got = [t for t in _WHITESPACE.split(actual.lower()) if t]
     return len(want) == len(got) and all(map(_tokens_match, want, got))
