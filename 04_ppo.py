@@ -322,7 +322,7 @@ def ppo_update(episodes, policy, ref, value, opt_pi, opt_v, sched_pi, sched_v, c
     """Score the episodes, compute advantages, take one optimizer step per minibatch. -> metrics."""
     device = policy.device
     plan = make_plan(episodes, cfg, pad_id, device)
-    if is_sharded(policy):
+    if is_sharded(policy):  # torchrun --fsdp
         pad_plan_for_fsdp(plan, device)
     score(plan, policy, ref, value, cfg, autocast)
     whiten([mb for mbs in plan for mb in mbs], device)
