@@ -1,10 +1,10 @@
 """Stage 3 — multi-turn episodes with execution feedback: the environment RLEF learns in.
 
-What: RLEF (Gehring et al., ICML 2025) treats code generation as a dialogue. The model answers a
-problem with code; the code runs on the problem's *public* tests; if all pass the episode ends,
-otherwise the failures come back as the next user message, up to a turn limit (3). The last
-response's code decides the reward: +1 if it passes the public and private tests, else -1, plus
--0.2 for each earlier turn without valid code (paper §2.2). This file runs many episodes at once:
+RLEF (Gehring et al., ICML 2025) treats code generation as a dialogue. The model answers a problem
+with code; the code runs on the problem's *public* tests; if all pass the episode ends, otherwise
+the failures come back as the next user message, up to a turn limit (3). The last response's code
+decides the reward: +1 if it passes the public and private tests, else -1, plus -0.2 for each
+earlier turn without valid code (paper §2.2). This file runs many episodes at once:
 
     generate  one response for every active episode, in one batch (each row stops at the end of its
               first code block or at EOS, and starts from the key/value cache of its previous turn)
@@ -13,8 +13,8 @@ response's code decides the reward: +1 if it passes the public and private tests
               their failures (02's `format_feedback`) as the next message; new episodes fill the gaps.
 
 Token-in/token-out, as 04 must train on exactly what was sampled: each turn records the ids added
-before its response (the prompt, then the feedback turn), the sampled ids and their log-probs;
-sampled text is never re-rendered (templates that trim messages, Llama 3.x, would change it).
+before its response (prompt or feedback turn), the sampled ids and their log-probs; sampled text is
+never re-rendered (templates that trim messages, Llama 3.x, would change it).
 
 Commands:
 
@@ -25,10 +25,10 @@ Commands:
     python 03_rollout.py --feedback random|none    # the paper's ablations (C.2, B.5)
     python 03_rollout.py --bench                   # batched vs one at a time, 1 and 3 turns, cache reuse on/off
 
-Reads `<data>/<split>.jsonl` (01_data.py; `<data>/train.jsonl` too for --shots) and the model.
-Writes `--out`, one episode per line (fields: README, "Records"), flushed as each finishes; the
-same command again resumes, skipping finished (problem_id, sample) pairs; Ctrl-C leaves whole lines.
-04_ppo.py calls `load_model` and `collect_episodes` (with a `Settings`) in its own process.
+Reads `<data>/<split>.jsonl` (01_data.py; also `train.jsonl` for --shots) and the model. Writes `--out`,
+one episode per line (fields: README, "Records") as each finishes; the same command again resumes,
+skipping finished (problem_id, sample) pairs; Ctrl-C leaves whole lines. 04_ppo.py calls
+`load_model` and `collect_episodes` (with a `Settings`) in its own process.
 
 Implementation details (choices the paper leaves open):
 1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's for function
@@ -37,18 +37,18 @@ Implementation details (choices the paper leaves open):
    the starter code (--prefill starter, as C.4; the 135M model then closes the block at once,
    README stage 3). The pre-fill is in the turn's `prompt_ids` and its `response`.
 3. Code: the first closed ``` block tagged python/py/python3, else the first closed block, else an
-   unclosed one to the end. Valid = non-blank and compile()s. Without code nothing runs (NO_CODE;
-   feedback "Give it another try." + the footer; the paper has none). Code that does not compile is
-   invalid (NO_CODE, -0.2 if not final) but runs: the feedback shows the SyntaxError.
+   unclosed one. Valid = non-blank and compile()s. Without code nothing runs (NO_CODE; feedback
+   "Give it another try." + the footer; the paper has none); code that does not compile is invalid
+   (NO_CODE, -0.2 if not final) but runs: the feedback shows the SyntaxError.
 4. A row stops once its *new* tokens close a code block (two fences; one after a pre-filled fence),
    at EOS (kept in response_ids), or after --max_new_tokens (the paper gives no limit).
 5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p; temperature
    0 = greedy, recorded at temperature 1; no top-k. torch's global RNG, seeded with --seed: the same
    command on CPU gives the same episodes (a resumed run continues with a different batch mix).
-6. A turn whose next prompt + --max_new_tokens would exceed max_position_embeddings is final (judged
+6. A turn whose next prompt + --max_new_tokens would pass max_position_embeddings is final (judged
    on all tests, stop_reason "context"); so is one whose chat template drops or repeats the
-   placeholder ("template", with a loud warning). Problems without public tests, or with too long a
-   first prompt, are skipped and counted.
+   placeholder ("template", loudly warned). Problems without public tests, or with too long a first
+   prompt, are skipped and counted.
 7. --shots N puts N worked examples first: the first N trivial train problems (never the problem
    itself), user = their prompt, assistant = their reference solution in a ```python block; no empty
    assistant message between them (unlike C.3: the model would learn that an empty answer is one).
@@ -196,8 +196,8 @@ def render(tokenizer, messages, problem, mode="fence"):
     return text + prefill(problem, mode)
 
 
-def next_turn_text(tokenizer, messages, feedback, problem, mode, ended_with=""):
-    """What follows a sampled response (token-in/token-out, above): the template's end of the turn,
+def next_turn_ids(tokenizer, messages, feedback, problem, mode, ended_with=""):
+    """The ids that follow a sampled response (token-in/token-out, above): the template's end of the turn,
     the feedback turn and the next assistant header (+ pre-fill), rendered around PLACEHOLDER.
     ended_with: a sampled EOS, which already ends the turn. None if PLACEHOLDER is not there once."""
     text = render(tokenizer, messages + [{"role": "assistant", "content": PLACEHOLDER},
@@ -205,7 +205,7 @@ def next_turn_text(tokenizer, messages, feedback, problem, mode, ended_with=""):
     if text.count(PLACEHOLDER) != 1:
         return None
     after = text.split(PLACEHOLDER)[1]
-    return after[len(ended_with):] if ended_with and after.startswith(ended_with) else after
+    return encode(tokenizer, after[len(ended_with):] if ended_with and after.startswith(ended_with) else after)
 
 
 def decode(tokenizer, ids):
@@ -348,24 +348,21 @@ def model_generate(model, tokenizer, s):
 
 
 def judge(problem, code, which, cache):
-    """run_tests on the problem's `which` tests ("public_tests", "private_tests", "generated_tests")
-    with its limits, memoised per (problem, code, which); all public tests run (for the feedback),
-    the others stop at the first failure."""
+    """02's run_tests on the problem's `which` tests with its limits, memoised per (problem, code, which);
+    all public tests run (for the feedback), the others stop at the first failure."""
     key = (problem["id"], code, which)
     if key not in cache:
         cache[key] = sandbox.run_tests(code, problem.get(which) or [], style=problem.get("style", "stdio"),
-                                       entry_point=problem.get("entry_point"),
+                                       entry_point=problem.get("entry_point"), stop_on_first_failure=which != "public_tests",
                                        time_limit_s=problem.get("time_limit_s", 10.0),
-                                       memory_limit_bytes=problem.get("memory_limit_bytes", 1 << 30),
-                                       stop_on_first_failure=which != "public_tests")
+                                       memory_limit_bytes=problem.get("memory_limit_bytes", 1 << 30))
     return cache[key]
 
 
 def judge_response(problem, code, valid, *, final, every_turn, cache):
-    """Runs in a worker thread: the public tests (all of them, for the feedback), then the private and
-    generated ones if the turn is final, every_turn is set, or it passed the public tests (which may
-    end the episode). -> (public report or None, correct, passed_all), the last two None when not
-    judged: `correct` = public + private pass (what the reward counts), `passed_all` adds generated."""
+    """In a worker thread: the public tests, then the others if the turn is final, every_turn is set or
+    the public ones pass. -> (public report or None, correct = public + private pass (the reward's),
+    passed_all = correct + generated pass), the last two None when not judged."""
 
     def passes(which):  # no tests: nothing fails
         return not problem.get(which) or judge(problem, code, which, cache).passed
@@ -378,40 +375,34 @@ def judge_response(problem, code, valid, *, final, every_turn, cache):
 
 
 def reward(final, valid, correct):
-    """The reward of one turn (paper §2.2): a final turn +1 if its code passes the public and private
-    tests, else -1; a non-final turn -0.2 without valid code, else 0. An episode's reward is the sum."""
+    """Paper §2.2: a final turn +1 if its code passes the public and private tests, else -1; an earlier
+    turn -0.2 without valid code, else 0. An episode's reward is the sum."""
     if final:
         return 1.0 if correct else -1.0
     return 0.0 if valid else -0.2
 
 
-def random_feedback(problem, all_problems, rng, cache):
-    """C.2: feedback of another problem Y's incorrect solution on Y's public tests (cached per Y)."""
-    others = [p for p in all_problems if p["id"] != problem["id"] and p.get("public_tests")]
-    with_wrong = [p for p in others if p.get("incorrect_solutions")]
+def feedback_message(mode, problem, report, pool, rng, cache):
+    """The user message after a failed turn: real (02's text; the footer alone when no program ran),
+    none (the footer alone, B.5) or random (C.2: another problem Y's, cached per Y)."""
+    if mode != "random":
+        if mode == "none" or report is None:
+            return RETRY
+        return sandbox.format_feedback(report, problem["public_tests"], style=problem.get("style", "stdio"))
+    others = [p for p in pool if p["id"] != problem["id"] and p.get("public_tests")]
     if not others:
         raise SystemExit("error: --feedback random needs at least two problems with public tests in the split")
-    other = rng.choice(with_wrong or others)
+    other = rng.choice([p for p in others if p.get("incorrect_solutions")] or others)
     key = ("random-feedback", other["id"])
     if key not in cache:
         programs = list(other.get("incorrect_solutions", []))
         random.Random(other["id"]).shuffle(programs)
-        for program in programs + ["raise NotImplementedError()"]:
+        for program in programs + ["raise NotImplementedError()"]:  # the first that fails Y's public tests
             report = judge(other, program, "public_tests", cache)
             if not report.passed:
                 break
         cache[key] = sandbox.format_feedback(report, other["public_tests"], style=other.get("style", "stdio"))
     return cache[key]
-
-
-def feedback_message(mode, problem, report, pool, rng, cache):
-    """The user message after a failed turn: real (02's text; the footer alone when no program ran),
-    random (C.2) or none (the footer alone, B.5)."""
-    if mode == "random":
-        return random_feedback(problem, pool, rng, cache)
-    if mode == "none" or report is None:
-        return RETRY
-    return sandbox.format_feedback(report, problem["public_tests"], style=problem.get("style", "stdio"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -450,8 +441,7 @@ def add_turn(tokenizer, ep, response_ids, logprobs, s, eos):
 def after_judging(tokenizer, ep, judged, s, *, eos, max_context, pool, rng, cache):
     """Records the last turn's verdict. -> the stop reason if the episode ends at this turn (which then
     gets the final reward), else None, with the feedback appended as the next turn's prompt."""
-    report, correct, passed_all = judged
-    turn = ep.turns[-1]
+    (report, correct, passed_all), turn = judged, ep.turns[-1]
     if report is not None and turn["valid"]:
         turn["passed_public"] = report.passed
         turn["verdict"] = next((r.verdict for r in report.results if r.verdict != "PASSED"), "PASSED")
@@ -463,9 +453,8 @@ def after_judging(tokenizer, ep, judged, s, *, eos, max_context, pool, rng, cach
     else:  # the next prompt's ids: the context goes on as this one + the sampled ids + them (token-in/token-out)
         message = feedback_message(s.feedback, ep.problem, report, pool, rng, cache)
         last = turn["response_ids"][-1:]
-        text = next_turn_text(tokenizer, ep.messages, message, ep.problem, s.prefill,
+        delta = next_turn_ids(tokenizer, ep.messages, message, ep.problem, s.prefill,
                               decode(tokenizer, last) if last and last[0] in eos else "")
-        delta = None if text is None else encode(tokenizer, text)
         if delta is not None and len(ep.ids) + len(delta) + s.max_new_tokens <= max_context:
             turn["feedback"] = message
             ep.messages = ep.messages + [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": message}]
@@ -505,7 +494,7 @@ def collect_episodes(model, tokenizer, problems, settings, *, generate_fn=None, 
     max_context = max_context or getattr(config, "max_position_embeddings", None) or 1 << 30
     model_name = model_name or getattr(config, "name_or_path", "") or "scripted"
     LAST_STATS.clear()
-    LAST_STATS.update(s_generate=0.0, s_sandbox=0.0, tokens=0, episodes=0, skipped_long_prompt=0,
+    LAST_STATS.update(s_generate=0.0, s_sandbox=0.0, tokens=0, skipped_long_prompt=0,
                       skipped_no_public=sum(not p.get("public_tests") for p in problems))
     pending = [(p, i) for p in problems if p.get("public_tests") for i in range(s.samples) if (p["id"], i) not in skip]
     pending.reverse()  # pop() from the end takes them in order
@@ -541,7 +530,7 @@ def collect_episodes(model, tokenizer, problems, settings, *, generate_fn=None, 
                 if on_episode:
                     on_episode(done[-1])
             LAST_STATS["s_sandbox"] += time.perf_counter() - t0
-            active, LAST_STATS["episodes"] = still_active, len(done)
+            active = still_active
     order = {p["id"]: i for i, p in enumerate(problems)}
     return sorted(done, key=lambda e: (order[e["problem_id"]], e["sample"]))
 
