@@ -48,7 +48,8 @@ Implementation details (choices the paper leaves open; the README has the measur
 10. CPU defaults (--preset paper sets PAPER for every flag not given): 8 problems × 2 samples, lr 5e-6,
    temperature 0.7 (at 1.0 a 135M model solves almost nothing), zero-shot, code fence pre-filled.
 11. A minibatch holds whole problems when it can; a micro-batch of one problem's samples
-   (--micro_batch = --samples) reads their shared prompt once.
+   (--micro_batch = --samples) reads their shared prompt once. That pays when the prompt is most of
+   an episode (1 turn); 3-turn samples differ in length, so the default is one episode per micro-batch.
 """
 
 import ast
@@ -104,7 +105,7 @@ class Config:
     batch_size: int = flag(32, "rows per generation batch")
     # the update
     minibatches: int = flag(4, "optimizer steps per iteration (paper: 4)")
-    micro_batch: int = flag(2, "episodes per forward/backward; = --samples reads a prompt once")
+    micro_batch: int = flag(1, "episodes per forward/backward; = --samples reads a prompt once")
     lr: float = flag(5e-6, "policy learning rate (paper, 8B: 2e-7)")
     value_lr: float = flag(2e-5, "learning rate of --value separate")
     warmup_steps: int = flag(2, "linear warm-up, in optimizer steps (paper: 50)")
