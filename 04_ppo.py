@@ -47,9 +47,8 @@ Implementation details (choices the paper leaves open; the README has the measur
    with its own lr (HEAD_LR), no second LLM. --value separate is the paper's value LLM.
 10. CPU defaults (--preset paper sets PAPER for every flag not given): 8 problems × 2 samples, lr 5e-6,
    temperature 0.7 (at 1.0 a 135M model solves almost nothing), zero-shot, code fence pre-filled.
-11. A minibatch holds whole problems when it can; a micro-batch of one problem's samples
-   (--micro_batch = --samples) reads their shared prompt once. That pays when the prompt is most of
-   an episode (1 turn); 3-turn samples differ in length, so the default is one episode per micro-batch.
+11. A minibatch holds whole problems when it can; --micro_batch = --samples reads a problem's shared
+   prompt once (worth it at 1 turn; the default 1 spares padding 3-turn samples of unequal length).
 """
 
 import ast
