@@ -59,7 +59,6 @@ Implementation details (choices the paper leaves open):
    row's cache for its episode's next turn, which reads only its new ids (the same greedy ids; tests check).
 """
 
-import dataclasses
 import functools
 import importlib.util
 import json
@@ -70,7 +69,7 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 from rich.console import Console
@@ -153,7 +152,7 @@ def prefill(problem, mode="fence"):
 
 
 def choose_demos(demo_pool, shots, exclude_id):
-    pool = [p for p in demo_pool if p["id"] != exclude_id and p.get("solutions")]
+    pool = [p for p in demo_pool or () if p["id"] != exclude_id and p.get("solutions")]
     pool.sort(key=lambda p: p.get("difficulty") != "trivial")  # stable: trivial ones first, file order
     if len(pool) < shots:
         raise SystemExit(f"error: --shots {shots} needs {shots} train problems with solutions, found {len(pool)}")
@@ -258,10 +257,9 @@ def read_context(model, context, store):
 
 
 def read_batch(model, contexts, store, max_new_tokens):
-    """Every context read alone (the samples of a problem share their first prompt: read once) and
-    written left-padded into one preallocated cache (transformers' StaticCache: a decoding step writes
-    its keys and values in place, where a DynamicCache would copy the whole cache at every step)
-    -> (last logits, cache, mask hiding the padding, lengths)."""
+    """Every context read alone (a problem's samples share their first prompt: read once), written left-padded
+    into one preallocated cache (transformers' StaticCache: decoding writes keys and values in place, where a
+    DynamicCache copies the whole cache every step) -> (last logits, cache, mask hiding the padding, lengths)."""
     read = {c: read_context(model, c, store) for c in dict.fromkeys(map(tuple, contexts))}  # each distinct one once
     rows = [read[tuple(c)] for c in contexts]
     if store is not None:
@@ -366,10 +364,10 @@ def reward(final, valid, correct):
 def feedback_message(mode, problem, report, pool, rng, cache):
     """The user message after a failed turn: real (02's text; the footer alone when no program ran),
     none (the footer alone, B.5) or random (C.2: another problem Y's, cached per Y)."""
-    if mode != "random":
-        if mode == "none" or report is None:
-            return RETRY
+    if mode == "real" and report is not None:
         return sandbox.format_feedback(report, problem["public_tests"], style=problem.get("style", "stdio"))
+    if mode != "random":
+        return RETRY
     others = [p for p in pool if p["id"] != problem["id"] and p.get("public_tests")]
     if not others:
         raise SystemExit("error: --feedback random needs at least two problems with public tests in the split")
@@ -433,9 +431,8 @@ def after_judging(tokenizer, ep, judged, s, *, eos, max_context, pool, rng, cach
         reason = "turn_limit"
     else:  # the next prompt's ids: the context goes on as this one + the sampled ids + them (token-in/token-out)
         message = feedback_message(s.feedback, ep.problem, report, pool, rng, cache)
-        last = turn["response_ids"][-1:]
-        delta = next_turn_ids(tokenizer, ep.messages, message, ep.problem, s.prefill,
-                              decode(tokenizer, last) if last and last[0] in eos else "")
+        ended_with = decode(tokenizer, [i for i in turn["response_ids"][-1:] if i in eos])  # a sampled EOS, or ""
+        delta = next_turn_ids(tokenizer, ep.messages, message, ep.problem, s.prefill, ended_with)
         if delta is not None and len(ep.ids) + len(delta) + s.max_new_tokens <= max_context:
             turn["feedback"] = message
             ep.messages = ep.messages + [{"role": "assistant", "content": turn["response"]}, {"role": "user", "content": message}]
@@ -466,8 +463,6 @@ def collect_episodes(model, tokenizer, problems, settings, *, generate_fn=None, 
     --feedback random (default `problems`); max_context: default, the model's max_position_embeddings."""
     s = settings
     assert s.feedback in ("real", "random", "none") and s.turns >= 1 and s.prefill in ("fence", "starter")
-    if s.shots and not demos:
-        raise SystemExit("error: --shots needs demonstration problems (the train split)")
     torch.manual_seed(s.seed)
     rng, cache, done, active, eos = random.Random(s.seed), {}, [], [], eos_ids(model, tokenizer)
     generate_fn = generate_fn or functools.partial(
@@ -594,7 +589,7 @@ def bench(cfg, model, tokenizer, problems, demos, max_new_tokens=96):
     picked = [{**p, "id": f"{p['id']}#{i}"} for i, p in enumerate(problems[i % len(problems)] for i in range(cfg.batch_size))]
     greedy = Settings(samples=1, temperature=0.0, top_p=1.0, shots=cfg.shots, prefill=cfg.prefill,
                       max_new_tokens=max_new_tokens, seed=cfg.seed, bf16=cfg.bf16)
-    collect_episodes(model, tokenizer, picked[:1], dataclasses.replace(greedy, turns=1, max_new_tokens=4), demos=demos)
+    collect_episodes(model, tokenizer, picked[:1], replace(greedy, turns=1, max_new_tokens=4), demos=demos)
     columns = ("turns", "mode", "tokens", "seconds", "tokens/s", "% generating", "% judging")
     table = Table(*(Column(c, justify="right") for c in columns),
                   title=f"03_rollout --bench: {len(picked)} episodes, greedy, max {max_new_tokens} new tokens")
@@ -603,7 +598,7 @@ def bench(cfg, model, tokenizer, problems, demos, max_new_tokens=96):
                                            (cfg.turns, "one at a time", 1, True), (cfg.turns, "batched", len(picked), True),
                                            (cfg.turns, "batched, no cache reuse", len(picked), False)):
         start = time.perf_counter()
-        settings = dataclasses.replace(greedy, turns=turns, batch_size=batch_size, reuse_cache=reuse)
+        settings = replace(greedy, turns=turns, batch_size=batch_size, reuse_cache=reuse)
         collect_episodes(model, tokenizer, picked, settings, demos=demos)
         wall, s = time.perf_counter() - start, dict(LAST_STATS)
         rates[turns, mode] = s["tokens"] / s["s_generate"]
@@ -714,9 +709,8 @@ def load_tokenizer():
 
 
 def load_model(name=SMOLLM2, device=None, dtype=None):
-    """-> (model, tokenizer): eval mode, on CUDA if there is one, else on CPU, in `dtype` (default:
-    LOAD_DTYPE). On CPU one torch thread per core, or RLEF_THREADS: torch's threads spin-wait at every
-    operation, so on a shared machine a busy neighbour stalls every step (README, troubleshooting)."""
+    """-> (model, tokenizer) in eval mode, on CUDA if there is one, in `dtype` (default: LOAD_DTYPE). On CPU,
+    RLEF_THREADS torch threads (default: one per core; they spin-wait, so a busy neighbour stalls each step)."""
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cpu":
         torch.set_num_threads(int(os.environ.get("RLEF_THREADS", os.cpu_count() or 1)))
