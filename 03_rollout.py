@@ -247,8 +247,9 @@ def read_context(model, context, store):
     """One context through the model alone (no padding; logits of its last position only), from the
     cache `store` holds for a prefix of it if any: then only the ids after that prefix are read.
     -> (logits, [[keys, values] per layer], each (1, heads, len(context), head_dim))."""
-    n = max((len(ids) for ids in store or () if tuple(context[:len(ids)]) == ids), default=0)  # the longest
-    start, layers = (n - 1, store.pop(tuple(context[:n]))) if n else (0, None)  # its last sampled token is unread
+    # the longest prefix of the context that `store` holds a cache for (its last sampled token is still unread)
+    n = max((len(ids) for ids in store or () if tuple(context[:len(ids)]) == ids), default=0)
+    start, layers = (n - 1, store.pop(tuple(context[:n]))) if n else (0, None)
     cache, device = DynamicCache(ddp_cache_data=layers, config=model.config), model.device
     logits = model(input_ids=torch.tensor([context[start:]], device=device), past_key_values=cache, use_cache=True,
                    attention_mask=torch.ones(1, len(context), dtype=torch.long, device=device),
